@@ -1,0 +1,181 @@
+"""Reads of the register: scoped lists, filters and the headline figures.
+
+Every figure is computed here once and used by pages, exports and the API alike.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from shuangliang.core.access import visible
+from shuangliang.core.text import normalise_query
+
+from .models import (
+    FOCUS_TAGS,
+    PUBLIC_OWNERSHIPS,
+    SIGNED_STEPS,
+    CollectiveContract,
+    ContractKind,
+    Enterprise,
+    Federation,
+    OperatingStatus,
+    Officer,
+    Union,
+)
+
+
+def valid_contract_exists(kind_id: int, union_ref: str = "pk"):
+    """An Exists() for a signed, unexpired contract of one kind for the outer union."""
+    today = timezone.localdate()
+    return Exists(
+        CollectiveContract.objects.filter(
+            union_id=OuterRef(union_ref), kind_id=kind_id, step__in=SIGNED_STEPS
+        ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    )
+
+
+def three_contracts_q(union_ref: str = "pk") -> Q:
+    """Q for unions (or, with union_ref='union_id', enterprises) holding every counted contract."""
+    kind_ids = list(
+        ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True)
+    )
+    if not kind_ids:
+        return Q(pk__in=[])
+    q = Q()
+    for kind_id in kind_ids:
+        q &= Q(valid_contract_exists(kind_id, union_ref))
+    return q
+
+
+def non_public_q(prefix: str = "") -> Q:
+    return ~Q(**{f"{prefix}ownership__in": PUBLIC_OWNERSHIPS})
+
+
+def search_q(query: str) -> Q:
+    """Every word must appear in the normalised text (either script) or the pinyin initials."""
+    q = Q()
+    for word in normalise_query(query).split():
+        q &= Q(search_text__contains=word)
+    return q
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    q: str = ""
+    federation: int | None = None  # a township, park or any federation: its subtree
+    industry: str = ""
+    ownership: str = ""  # an Ownership value, or "public" / "non_public"
+    status: str = ""
+    focus: str = ""  # one of FOCUS_TAGS, or "any"
+    has_union: bool | None = None
+    three_contracts: bool | None = None
+
+
+ENTERPRISE_SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "headcount": "headcount",
+    "-headcount": "-headcount",
+    "township": "federation__name",
+    "-township": "-federation__name",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
+
+
+def enterprise_list(*, user, filters: EnterpriseFilters, sort: str = "name") -> QuerySet[Enterprise]:
+    """The enterprises the user may see, filtered and sorted, ready for a list page or export."""
+    qs = visible(Enterprise.objects.all(), user).select_related("federation", "union")
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.federation:
+        federation = Federation.objects.filter(pk=filters.federation).only("path").first()
+        qs = qs.filter(federation__path__startswith=federation.path) if federation else qs.none()
+    if filters.industry:
+        qs = qs.filter(industry=filters.industry)
+    if filters.ownership == "non_public":
+        qs = qs.filter(non_public_q())
+    elif filters.ownership == "public":
+        qs = qs.filter(ownership__in=PUBLIC_OWNERSHIPS)
+    elif filters.ownership:
+        qs = qs.filter(ownership=filters.ownership)
+    if filters.status:
+        qs = qs.filter(operating_status=filters.status)
+    if filters.focus == "any":
+        any_focus = Q()
+        for name in FOCUS_TAGS:
+            any_focus |= Q(**{name: True})
+        qs = qs.filter(any_focus)
+    elif filters.focus in FOCUS_TAGS:
+        qs = qs.filter(**{filters.focus: True})
+    if filters.has_union is not None:
+        qs = qs.filter(union__isnull=not filters.has_union)
+    if filters.three_contracts is True:
+        qs = qs.filter(three_contracts_q("union_id"))
+    elif filters.three_contracts is False:
+        qs = qs.exclude(three_contracts_q("union_id"))
+    return qs.order_by(ENTERPRISE_SORTS.get(sort, "name"), "id")
+
+
+def union_list(*, user, q: str = "", federation: int | None = None, kind: str = "",
+               reelection: str = "", sort: str = "name") -> QuerySet[Union]:
+    qs = visible(Union.objects.all(), user).select_related("federation")
+    if q:
+        qs = qs.filter(search_q(q))
+    if federation:
+        fed = Federation.objects.filter(pk=federation).only("path").first()
+        qs = qs.filter(federation__path__startswith=fed.path) if fed else qs.none()
+    if kind:
+        qs = qs.filter(kind=kind)
+    qs = qs.annotate(enterprise_count=Count("enterprises", distinct=True))
+    sorts = {"name": "name", "-name": "-name", "members": "member_count",
+             "-members": "-member_count", "term": "term_start", "-term": "-term_start"}
+    return qs.order_by(sorts.get(sort, "name"), "id")
+
+
+def officer_list(*, user, q: str = "", federation: int | None = None, position: str = "",
+                 registration: str = "", current_only: bool = True) -> QuerySet[Officer]:
+    qs = visible(Officer.objects.all(), user).select_related(
+        "person", "union", "union__federation"
+    )
+    if current_only:
+        qs = qs.filter(status=Officer.Status.ACTIVE)
+    if q:
+        words = normalise_query(q).split()
+        for word in words:
+            qs = qs.filter(Q(person__search_text__contains=word) | Q(union__search_text__contains=word))
+    if federation:
+        fed = Federation.objects.filter(pk=federation).only("path").first()
+        qs = qs.filter(union__federation__path__startswith=fed.path) if fed else qs.none()
+    if position:
+        qs = qs.filter(position=position)
+    if registration:
+        qs = qs.filter(registration=registration)
+    return qs.order_by("union__federation__path", "union__name", "position", "person__name", "id")
+
+
+def federations_for_filter(*, user) -> QuerySet[Federation]:
+    """Federations the user may filter by: their subtree's townships, parks and counties."""
+    return visible(Federation.objects.all(), user).order_by("path")
+
+
+def stats_summary(*, user, federation: Federation | None = None) -> dict:
+    """The headline figures of the register for the user's scope, optionally one subtree."""
+    enterprises = visible(Enterprise.objects.all(), user)
+    if federation is not None:
+        enterprises = enterprises.filter(federation__path__startswith=federation.path)
+    operating = enterprises.filter(operating_status=OperatingStatus.IN_PRODUCTION)
+    figures = operating.aggregate(
+        enterprises_operating=Count("pk"),
+        unions_founded=Count("pk", filter=Q(union__isnull=False)),
+        three_contracts_signed=Count("pk", filter=Q(union__isnull=False) & three_contracts_q("union_id")),
+        non_public_operating=Count("pk", filter=non_public_q()),
+    )
+    total = figures["enterprises_operating"]
+    figures["coverage_rate"] = round(figures["unions_founded"] / total, 4) if total else 0.0
+    figures["three_contracts_rate"] = (
+        round(figures["three_contracts_signed"] / figures["unions_founded"], 4)
+        if figures["unions_founded"] else 0.0
+    )
+    return figures

@@ -1,0 +1,243 @@
+"""Writes to the register. Every write validates through the model, saves and logs, in one
+transaction; views, imports, the admin and the API all come through here."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangliang.core.actionlog import changes, log_action, snapshot
+
+from .models import (
+    CONTRACT_STEP_ORDER,
+    CollectiveContract,
+    ContractStep,
+    ContractStepRecord,
+    Enterprise,
+    Officer,
+    Person,
+    Union,
+)
+
+
+class RegisterError(Exception):
+    """A domain rule refused the write; the message is for the user."""
+
+
+def _editable_fields(model: type[Model]) -> list[str]:
+    return [
+        f.attname if f.is_relation else f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
+
+
+def _create(model: type[Model], *, actor, data: dict, action: str, exclude_validation=()) -> Model:
+    obj = model(**data)
+    obj.full_clean(exclude=list(exclude_validation))
+    obj.save()
+    log_action(obj, action, actor=actor, data={"created": snapshot(obj, _logged_fields(obj))})
+    return obj
+
+
+def _update(obj: Model, *, actor, data: dict, action: str) -> Model:
+    fields = _logged_fields(obj)
+    before = snapshot(obj, fields)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    diff = changes(before, snapshot(obj, fields))
+    if not diff:
+        return obj
+    update_fields = [name for name in data if name in diff or name.endswith("_id")]
+    update_fields += [n for n in ("search_text", "updated_at", "expires_on") if hasattr(obj, n)]
+    obj.save(update_fields=sorted(set(update_fields)))
+    log_action(obj, action, actor=actor, data={"changes": diff})
+    return obj
+
+
+def _logged_fields(obj: Model) -> list[str]:
+    return [name for name in _editable_fields(type(obj)) if name != "search_text"]
+
+
+def _delete(obj: Model, *, actor, action: str) -> None:
+    log_action(obj, action, actor=actor, data={"deleted": snapshot(obj, _logged_fields(obj))})
+    obj.delete()
+
+
+@transaction.atomic
+def enterprise_create(*, actor, data: dict) -> Enterprise:
+    """Register an enterprise; the credit code is validated and unique."""
+    return _create(Enterprise, actor=actor, data=data, action="register.enterprise.created")
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterprise:
+    return _update(enterprise, actor=actor, data=data, action="register.enterprise.changed")
+
+
+@transaction.atomic
+def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
+    _delete(enterprise, actor=actor, action="register.enterprise.deleted")
+
+
+@transaction.atomic
+def union_create(*, actor, data: dict, enterprises: list[Enterprise] = ()) -> Union:
+    """Found a union and attach the enterprises it covers (several for a joint union)."""
+    union = _create(Union, actor=actor, data=data, action="register.union.created")
+    for enterprise in enterprises:
+        enterprise_attach_union(actor=actor, enterprise=enterprise, union=union)
+    return union
+
+
+@transaction.atomic
+def union_update(*, actor, union: Union, data: dict) -> Union:
+    return _update(union, actor=actor, data=data, action="register.union.changed")
+
+
+@transaction.atomic
+def union_delete(*, actor, union: Union) -> None:
+    for enterprise in union.enterprises.all():
+        enterprise_attach_union(actor=actor, enterprise=enterprise, union=None)
+    _delete(union, actor=actor, action="register.union.deleted")
+
+
+def enterprise_attach_union(*, actor, enterprise: Enterprise, union: Union | None) -> Enterprise:
+    if enterprise.union_id == (union.pk if union else None):
+        return enterprise
+    old = str(enterprise.union) if enterprise.union_id else None
+    enterprise.union = union
+    enterprise.save(update_fields=["union", "updated_at"])
+    log_action(
+        enterprise,
+        "register.enterprise.union_changed",
+        actor=actor,
+        data={"changes": {"union": [old, str(union) if union else None]}},
+    )
+    return enterprise
+
+
+@transaction.atomic
+def person_create(*, actor, data: dict) -> Person:
+    return _create(Person, actor=actor, data=data, action="register.person.created")
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: dict) -> Person:
+    return _update(person, actor=actor, data=data, action="register.person.changed")
+
+
+@transaction.atomic
+def officer_appoint(*, actor, union: Union, person: Person, data: dict) -> Officer:
+    """Put a person in a position. A new chair replaces the chair in office, whose term ends
+    the day before, so the published identity always follows the current term."""
+    if data.get("position") == "chair":
+        current = Officer.objects.select_for_update().filter(
+            union=union, position="chair", status=Officer.Status.ACTIVE
+        )
+        for old in current:
+            start = data.get("term_start") or timezone.localdate()
+            officer_end(
+                actor=actor,
+                officer=old,
+                status=Officer.Status.REPLACED,
+                ended_on=max(old.term_start, start - datetime.timedelta(days=1)),
+            )
+    return _create(
+        Officer,
+        actor=actor,
+        data={**data, "union": union, "person": person},
+        action="register.officer.appointed",
+    )
+
+
+@transaction.atomic
+def officer_update(*, actor, officer: Officer, data: dict) -> Officer:
+    return _update(officer, actor=actor, data=data, action="register.officer.changed")
+
+
+@transaction.atomic
+def officer_end(
+    *, actor, officer: Officer, status: str = Officer.Status.ENDED, ended_on: datetime.date | None = None
+) -> Officer:
+    """End a term (term ended, replaced or revoked); the person's history is kept."""
+    if status == Officer.Status.ACTIVE:
+        raise RegisterError(_("An officer cannot be ended into the active state."))
+    if officer.status != Officer.Status.ACTIVE:
+        raise RegisterError(_("This officer has already left office."))
+    ended_on = ended_on or timezone.localdate()
+    officer.status = status
+    officer.ended_on = ended_on
+    if officer.term_end is None or officer.term_end > ended_on:
+        officer.term_end = max(ended_on, officer.term_start)
+    officer.save(update_fields=["status", "ended_on", "term_end", "updated_at"])
+    log_action(
+        officer,
+        f"register.officer.{status}",
+        actor=actor,
+        data={"ended_on": ended_on.isoformat()},
+    )
+    return officer
+
+
+@transaction.atomic
+def officer_register(*, actor, officer: Officer, on: datetime.date | None = None) -> Officer:
+    """登記入冊: mark an officer as entered in the register."""
+    officer.registration = Officer.Registration.REGISTERED
+    officer.registered_on = on or timezone.localdate()
+    officer.save(update_fields=["registration", "registered_on", "updated_at"])
+    log_action(officer, "register.officer.registered", actor=actor)
+    return officer
+
+
+@transaction.atomic
+def contract_create(*, actor, union: Union, data: dict) -> CollectiveContract:
+    contract = _create(
+        CollectiveContract,
+        actor=actor,
+        data={**data, "union": union},
+        action="register.contract.created",
+    )
+    ContractStepRecord.objects.create(
+        contract=contract, step=contract.step, reached_on=contract.signed_on or timezone.localdate()
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, actor, contract: CollectiveContract, data: dict) -> CollectiveContract:
+    return _update(contract, actor=actor, data=data, action="register.contract.changed")
+
+
+@transaction.atomic
+def contract_advance(
+    *, actor, contract: CollectiveContract, step: str, reached_on: datetime.date, note: str = ""
+) -> CollectiveContract:
+    """Move a contract forward to `step`; steps only go forward, and signing sets the date."""
+    if CONTRACT_STEP_ORDER.index(step) <= CONTRACT_STEP_ORDER.index(contract.step):
+        raise RegisterError(_("A contract's steps only go forward."))
+    old = contract.step
+    contract.step = step
+    fields = ["step", "updated_at"]
+    if step == ContractStep.SIGNED or (contract.signed_on is None and step in CONTRACT_STEP_ORDER[3:]):
+        contract.signed_on = contract.signed_on or reached_on
+        fields += ["signed_on", "expires_on"]
+    contract.save(update_fields=fields)
+    ContractStepRecord.objects.update_or_create(
+        contract=contract, step=step, defaults={"reached_on": reached_on, "note": note}
+    )
+    log_action(
+        contract,
+        "register.contract.step",
+        actor=actor,
+        data={"changes": {"step": [old, step]}, "reached_on": reached_on.isoformat()},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_delete(*, actor, contract: CollectiveContract) -> None:
+    _delete(contract, actor=actor, action="register.contract.deleted")

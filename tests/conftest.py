@@ -1,0 +1,100 @@
+"""The standing cast: a small world of two counties under one city, and one user per role.
+
+    city ── county C1 ── township T1 ── enterprise E1 (union U1, chair of U1)
+        │            └── township T2 ── enterprise E2 (union U2; the assigned cadre's)
+        └── county C2 ── township T3 ── enterprise E3 (union U3)
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from shuangliang.core.models import Membership
+from shuangliang.register.models import Federation, Position
+
+from .factories import (
+    EnterpriseFactory,
+    FederationFactory,
+    OfficerFactory,
+    TownshipFactory,
+    UnionFactory,
+    UserFactory,
+    membership,
+)
+
+ROLES = [
+    "anonymous",
+    "chair_u1",
+    "chair_u2",
+    "township_t1",
+    "county_c1",
+    "county_c2",
+    "city",
+    "cadre",
+    "leader_c1",
+    "superuser",
+]
+
+
+@pytest.fixture
+def world(db):
+    city = FederationFactory(name="测试市总工会", level=Federation.Level.CITY, division_code="990100")
+    c1 = FederationFactory(name="甲县总工会", parent=city, division_code="990101")
+    c2 = FederationFactory(name="乙县总工会", parent=city, division_code="990102")
+    t1 = TownshipFactory(name="甲一镇", parent=c1, division_code="990101001")
+    t2 = TownshipFactory(name="甲二镇", parent=c1, division_code="990101002")
+    t3 = TownshipFactory(name="乙一镇", parent=c2, division_code="990102001")
+    u1 = UnionFactory(name="甲一机械有限公司工会委员会", federation=t1)
+    u2 = UnionFactory(name="甲二纺织有限公司工会委员会", federation=t2)
+    u3 = UnionFactory(name="乙一电子有限公司工会委员会", federation=t3)
+    e1 = EnterpriseFactory(name="甲一机械有限公司", federation=t1, union=u1)
+    e2 = EnterpriseFactory(name="甲二纺织有限公司", federation=t2, union=u2)
+    e3 = EnterpriseFactory(name="乙一电子有限公司", federation=t3, union=u3)
+    chair1 = OfficerFactory(union=u1, position=Position.CHAIR, person__name="王芳")
+    chair2 = OfficerFactory(union=u2, position=Position.CHAIR, person__name="李强")
+    chair3 = OfficerFactory(union=u3, position=Position.CHAIR, person__name="赵敏")
+
+    users = {}
+    users["chair_u1"] = UserFactory(username="chair_u1")
+    membership(users["chair_u1"], Membership.Role.UNION_OFFICER, union=u1)
+    users["chair_u2"] = UserFactory(username="chair_u2")
+    membership(users["chair_u2"], Membership.Role.UNION_OFFICER, union=u2)
+    users["township_t1"] = UserFactory(username="township_t1")
+    membership(users["township_t1"], Membership.Role.FEDERATION_STAFF, federation=t1)
+    users["county_c1"] = UserFactory(username="county_c1")
+    membership(users["county_c1"], Membership.Role.FEDERATION_STAFF, federation=c1)
+    users["county_c2"] = UserFactory(username="county_c2")
+    membership(users["county_c2"], Membership.Role.FEDERATION_STAFF, federation=c2)
+    users["city"] = UserFactory(username="city")
+    membership(users["city"], Membership.Role.FEDERATION_STAFF, federation=city)
+    users["cadre"] = UserFactory(username="cadre")
+    membership(users["cadre"], Membership.Role.ASSIGNED_CADRE, federation=c1)
+    users["leader_c1"] = UserFactory(username="leader_c1")
+    membership(users["leader_c1"], Membership.Role.LEADER, federation=c1)
+    users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+
+    from shuangliang.campaign.models import Assignment
+
+    Assignment.objects.create(
+        cadre=users["cadre"], enterprise=e2, starts_on=datetime.date(2024, 1, 1)
+    )
+    return SimpleNamespace(
+        city=city, c1=c1, c2=c2, t1=t1, t2=t2, t3=t3,
+        u1=u1, u2=u2, u3=u3, e1=e1, e2=e2, e3=e3,
+        chair1=chair1, chair2=chair2, chair3=chair3, users=users,
+    )
+
+
+def client_for(world, role: str) -> Client:
+    """A client logged in as the role (CSRF checks on, as in a browser)."""
+    client = Client(enforce_csrf_checks=True)
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+@pytest.fixture
+def as_role(world):
+    return lambda role: client_for(world, role)
