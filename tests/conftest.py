@@ -38,6 +38,12 @@ ROLES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a third of a second per user; tests do not need its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     city = FederationFactory(name="测试市总工会", level=Federation.Level.CITY, division_code="990100")
@@ -76,6 +82,11 @@ def world(db):
     users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
 
     from shuangliang.campaign.models import Assignment
+    from shuangliang.register.models import CollectiveContract, ContractKind
+
+    contract1 = CollectiveContract.objects.create(
+        union=u1, kind=ContractKind.objects.get(code="wage"), step="talks"
+    )
 
     Assignment.objects.create(
         cadre=users["cadre"], enterprise=e2, starts_on=datetime.date(2024, 1, 1)
@@ -83,7 +94,7 @@ def world(db):
     return SimpleNamespace(
         city=city, c1=c1, c2=c2, t1=t1, t2=t2, t3=t3,
         u1=u1, u2=u2, u3=u3, e1=e1, e2=e2, e3=e3,
-        chair1=chair1, chair2=chair2, chair3=chair3, users=users,
+        chair1=chair1, chair2=chair2, chair3=chair3, contract1=contract1, users=users,
     )
 
 

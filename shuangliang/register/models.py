@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -219,6 +220,9 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:enterprise_detail", args=[self.pk])
+
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
@@ -297,6 +301,9 @@ class Union(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:union_detail", args=[self.pk])
+
     def save(self, *args, **kwargs):
         self.search_text = search_key(self.name, self.credit_code)
         super().save(*args, **kwargs)
@@ -356,6 +363,9 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:person_detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
         self.search_text = search_key(self.name)

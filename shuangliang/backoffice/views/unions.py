@@ -1,0 +1,169 @@
+"""Union pages: list, detail (officers, contracts, enterprises, history), edit; contracts."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shuangliang.core.access import can, get_visible_or_404, scope_for
+from shuangliang.core.actionlog import history_for
+from shuangliang.register import services
+from shuangliang.register.models import (
+    CONTRACT_STEP_ORDER,
+    CollectiveContract,
+    ContractStep,
+    Officer,
+    Union,
+)
+from shuangliang.register.selectors import federations_for_filter
+from shuangliang.register.selectors import union_list as select_unions
+
+from ..filters import UnionFilterForm
+from ..forms import ContractAdvanceForm, ContractForm, UnionForm
+from .common import paginate, post_data, require_any_scope, require_register_staff
+
+
+def union_list(request: HttpRequest) -> HttpResponse:
+    require_any_scope(request)
+    federations = federations_for_filter(user=request.user).filter(depth__gte=1)
+    form = UnionFilterForm(request.GET or None, federations=federations)
+    sort = request.GET.get("sort", "name")
+    queryset = select_unions(user=request.user, sort=sort, **form.to_kwargs()).prefetch_related(
+        Prefetch(
+            "officers",
+            queryset=Officer.objects.filter(position="chair", status=Officer.Status.ACTIVE)
+            .select_related("person"),
+            to_attr="current_chairs",
+        )
+    )
+    page = paginate(request, queryset)
+    return render(
+        request,
+        "backoffice/union_list.html",
+        {"form": form, "page": page, "sort": sort,
+         "can_create": scope_for(request.user).can_write_register},
+    )
+
+
+def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    union = get_visible_or_404(Union.objects.select_related("federation"), request.user, pk=pk)
+    officers = union.officers.select_related("person").order_by("status", "position", "term_start")
+    contracts = union.contracts.select_related("kind").prefetch_related("step_records")
+    can_change = can(request.user, "change", union)
+    return render(
+        request,
+        "backoffice/union_detail.html",
+        {
+            "union": union,
+            "current_officers": [o for o in officers if o.status == Officer.Status.ACTIVE],
+            "past_officers": [o for o in officers if o.status != Officer.Status.ACTIVE],
+            "contracts": contracts,
+            "enterprises": union.enterprises.select_related("federation"),
+            "history": history_for(union)[:50],
+            "can_change": can_change,
+            "can_delete": can_change and scope_for(request.user).can_write_register,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def union_create(request: HttpRequest) -> HttpResponse:
+    require_register_staff(request)
+    form = UnionForm(post_data(request), user=request.user)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        enterprises = list(data.pop("enterprises"))
+        union = services.union_create(actor=request.user, data=data, enterprises=enterprises)
+        messages.success(request, _("The union %(name)s was registered.") % {"name": union.name})
+        return redirect("backoffice:union_detail", pk=union.pk)
+    return render(request, "backoffice/form.html", {"form": form, "title": _("Register a union"),
+                                                     "back_url": "backoffice:union_list"})
+
+
+@require_http_methods(["GET", "POST"])
+def union_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    union = get_visible_or_404(Union.objects.all(), request.user, "change", pk=pk)
+    can_move = scope_for(request.user).can_write_register
+    form = UnionForm(post_data(request), instance=union, user=request.user, can_move=can_move)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        enterprises = data.pop("enterprises", None)
+        with transaction.atomic():
+            services.union_update(actor=request.user, union=union, data=data)
+            if enterprises is not None:
+                keep = {e.pk for e in enterprises}
+                for enterprise in union.enterprises.exclude(pk__in=keep):
+                    services.enterprise_attach_union(actor=request.user, enterprise=enterprise, union=None)
+                for enterprise in enterprises:
+                    services.enterprise_attach_union(actor=request.user, enterprise=enterprise, union=union)
+        messages.success(request, _("The changes were saved."))
+        return redirect("backoffice:union_detail", pk=union.pk)
+    return render(
+        request,
+        "backoffice/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": union.name}, "object": union},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def union_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_register_staff(request)
+    union = get_visible_or_404(Union.objects.all(), request.user, "change", pk=pk)
+    if request.method == "POST":
+        services.union_delete(actor=request.user, union=union)
+        messages.success(request, _("The union %(name)s was deleted.") % {"name": union.name})
+        return redirect("backoffice:union_list")
+    return render(request, "backoffice/confirm_delete.html", {"object": union})
+
+
+@require_http_methods(["GET", "POST"])
+def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
+    union = get_visible_or_404(Union.objects.all(), request.user, "change", pk=pk)
+    form = ContractForm(post_data(request))
+    if form.is_valid():
+        services.contract_create(actor=request.user, union=union, data=form.cleaned_data)
+        messages.success(request, _("The contract was recorded."))
+        return redirect("backoffice:union_detail", pk=union.pk)
+    return render(
+        request,
+        "backoffice/form.html",
+        {"form": form, "title": _("Record a collective contract for %(name)s") % {"name": union.name},
+         "object": union},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contract_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_visible_or_404(
+        CollectiveContract.objects.select_related("union", "kind"), request.user, "change", pk=pk
+    )
+    later = CONTRACT_STEP_ORDER[CONTRACT_STEP_ORDER.index(contract.step) + 1 :]
+    form = ContractAdvanceForm(post_data(request), initial={"reached_on": timezone.localdate()})
+    form.fields["step"].choices = [(s, ContractStep(s).label) for s in later]
+    if not later:
+        messages.info(request, _("This contract has completed every step."))
+        return redirect("backoffice:union_detail", pk=contract.union_id)
+    if form.is_valid():
+        services.contract_advance(actor=request.user, contract=contract, **form.cleaned_data)
+        messages.success(request, _("The contract step was recorded."))
+        return redirect("backoffice:union_detail", pk=contract.union_id)
+    return render(
+        request,
+        "backoffice/form.html",
+        {"form": form, "title": _("Record the next step of %(contract)s") % {"contract": contract},
+         "object": contract.union},
+    )
+
+
+@require_POST
+def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_visible_or_404(CollectiveContract.objects.all(), request.user, "change", pk=pk)
+    union_id = contract.union_id
+    services.contract_delete(actor=request.user, contract=contract)
+    messages.success(request, _("The contract was deleted."))
+    return redirect("backoffice:union_detail", pk=union_id)
