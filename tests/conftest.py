@@ -1,8 +1,8 @@
 """The standing cast: a small world of two counties under one city, and one user per role.
 
-    city ── county C1 ── township T1 ── enterprise E1 (union U1, chair of U1)
-        │            └── township T2 ── enterprise E2 (union U2; the assigned cadre's)
-        └── county C2 ── township T3 ── enterprise E3 (union U3)
+city ── county C1 ── township T1 ── enterprise E1 (union U1, chair of U1)
+    │            └── township T2 ── enterprise E2 (union U2; the assigned cadre's)
+    └── county C2 ── township T3 ── enterprise E3 (union U3)
 """
 
 import datetime
@@ -46,7 +46,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def world(db):
-    city = FederationFactory(name="测试市总工会", level=Federation.Level.CITY, division_code="990100")
+    city = FederationFactory(
+        name="测试市总工会", level=Federation.Level.CITY, division_code="990100"
+    )
     c1 = FederationFactory(name="甲县总工会", parent=city, division_code="990101")
     c2 = FederationFactory(name="乙县总工会", parent=city, division_code="990102")
     t1 = TownshipFactory(name="甲一镇", parent=c1, division_code="990101001")
@@ -92,9 +94,23 @@ def world(db):
         cadre=users["cadre"], enterprise=e2, starts_on=datetime.date(2024, 1, 1)
     )
     return SimpleNamespace(
-        city=city, c1=c1, c2=c2, t1=t1, t2=t2, t3=t3,
-        u1=u1, u2=u2, u3=u3, e1=e1, e2=e2, e3=e3,
-        chair1=chair1, chair2=chair2, chair3=chair3, contract1=contract1, users=users,
+        city=city,
+        c1=c1,
+        c2=c2,
+        t1=t1,
+        t2=t2,
+        t3=t3,
+        u1=u1,
+        u2=u2,
+        u3=u3,
+        e1=e1,
+        e2=e2,
+        e3=e3,
+        chair1=chair1,
+        chair2=chair2,
+        chair3=chair3,
+        contract1=contract1,
+        users=users,
     )
 
 

@@ -38,7 +38,12 @@ def load_matrix() -> list[Entry]:
         for method in METHODS:
             if method in spec:
                 entries.append(
-                    Entry(name, method, dict(spec.get("args", {})), frozenset(_expand(spec[method], groups)))
+                    Entry(
+                        name,
+                        method,
+                        dict(spec.get("args", {})),
+                        frozenset(_expand(spec[method], groups)),
+                    )
                 )
     return entries
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from shuangliang.register.models import (
     FOCUS_TAGS,
     IndustrySection,
-    OperatingStatus,
     Officer,
+    OperatingStatus,
     Ownership,
     Position,
     Union,
@@ -23,21 +23,32 @@ def _yes_no(value: str) -> bool | None:
 
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    federation = forms.TypedChoiceField(label=_("Township or park"), required=False, coerce=int, empty_value=None)
-    industry = forms.ChoiceField(label=_("Industry"), required=False, choices=[("", _("All"))] + IndustrySection.choices)
+    federation = forms.TypedChoiceField(
+        label=_("Township or park"), required=False, coerce=int, empty_value=None
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=[("", _("All"))] + IndustrySection.choices
+    )
     ownership = forms.ChoiceField(
         label=_("Ownership"),
         required=False,
-        choices=[("", _("All")), ("non_public", _("Non-public")), ("public", _("Public"))] + Ownership.choices,
+        choices=[("", _("All")), ("non_public", _("Non-public")), ("public", _("Public"))]
+        + Ownership.choices,
     )
-    status = forms.ChoiceField(label=_("Operating status"), required=False, choices=[("", _("All"))] + OperatingStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Operating status"),
+        required=False,
+        choices=[("", _("All"))] + OperatingStatus.choices,
+    )
     focus = forms.ChoiceField(
         label=_("Focus tag"),
         required=False,
         choices=[("", _("All")), ("any", _("Any focus tag"))] + list(FOCUS_TAGS.items()),
     )
     has_union = forms.ChoiceField(label=_("Has a union"), required=False, choices=YES_NO)
-    three_contracts = forms.ChoiceField(label=_("Three contracts signed"), required=False, choices=YES_NO)
+    three_contracts = forms.ChoiceField(
+        label=_("Three contracts signed"), required=False, choices=YES_NO
+    )
 
     def __init__(self, *args, federations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,8 +70,12 @@ class EnterpriseFilterForm(forms.Form):
 
 class UnionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    federation = forms.TypedChoiceField(label=_("Township or park"), required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + Union.Kind.choices)
+    federation = forms.TypedChoiceField(
+        label=_("Township or park"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All"))] + Union.Kind.choices
+    )
 
     def __init__(self, *args, federations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,15 +83,25 @@ class UnionFilterForm(forms.Form):
 
     def to_kwargs(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
-        return {"q": data.get("q") or "", "federation": data.get("federation"), "kind": data.get("kind") or ""}
+        return {
+            "q": data.get("q") or "",
+            "federation": data.get("federation"),
+            "kind": data.get("kind") or "",
+        }
 
 
 class OfficerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    federation = forms.TypedChoiceField(label=_("Township or park"), required=False, coerce=int, empty_value=None)
-    position = forms.ChoiceField(label=_("Position"), required=False, choices=[("", _("All"))] + Position.choices)
+    federation = forms.TypedChoiceField(
+        label=_("Township or park"), required=False, coerce=int, empty_value=None
+    )
+    position = forms.ChoiceField(
+        label=_("Position"), required=False, choices=[("", _("All"))] + Position.choices
+    )
     registration = forms.ChoiceField(
-        label=_("Registration status"), required=False, choices=[("", _("All"))] + Officer.Registration.choices
+        label=_("Registration status"),
+        required=False,
+        choices=[("", _("All"))] + Officer.Registration.choices,
     )
 
     def __init__(self, *args, federations=(), **kwargs):

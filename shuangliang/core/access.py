@@ -37,10 +37,7 @@ class Scope:
     @property
     def is_anything(self) -> bool:
         return bool(
-            self.is_superuser
-            or self.read_paths
-            or self.union_ids
-            or self.is_assigned_cadre
+            self.is_superuser or self.read_paths or self.union_ids or self.is_assigned_cadre
         )
 
     @property

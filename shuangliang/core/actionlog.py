@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
+from django.db.models.fields.files import FieldFile
 
 from .middleware import current_request_id
 from .models import ActionLogEntry
@@ -21,7 +22,7 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, Model):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # file fields
+    if isinstance(value, FieldFile):
         return value.name or ""
     return value
 
@@ -56,14 +57,18 @@ def changes(before: dict, after: dict) -> dict:
     return out
 
 
-def log_action(obj: Model, action_type: str, *, actor=None, data: dict | None = None) -> ActionLogEntry:
+def log_action(
+    obj: Model, action_type: str, *, actor=None, data: dict | None = None
+) -> ActionLogEntry:
     """Record one action on one object, with the request id it happened in."""
     entry = build_entry(obj, action_type, actor=actor, data=data)
     entry.save()
     return entry
 
 
-def build_entry(obj: Model, action_type: str, *, actor=None, data: dict | None = None) -> ActionLogEntry:
+def build_entry(
+    obj: Model, action_type: str, *, actor=None, data: dict | None = None
+) -> ActionLogEntry:
     """An unsaved entry, for bulk paths that write many at once with `bulk_create`."""
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     return ActionLogEntry(

@@ -23,7 +23,9 @@ class LoggedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         label = obj._meta.label_lower
         action = "changed" if change else "created"
-        data = {"changes": {name: ["?", str(form.cleaned_data.get(name))] for name in form.changed_data}}
+        data = {
+            "changes": {name: ["?", str(form.cleaned_data.get(name))] for name in form.changed_data}
+        }
         log_action(obj, f"{label}.{action}", actor=request.user, data=data)
 
     def delete_model(self, request, obj):

@@ -185,7 +185,9 @@ class Enterprise(models.Model):
         choices=OperatingStatus.choices,
         default=OperatingStatus.IN_PRODUCTION,
     )
-    focus_production_difficulty = models.BooleanField(FOCUS_TAGS["focus_production_difficulty"], default=False)
+    focus_production_difficulty = models.BooleanField(
+        FOCUS_TAGS["focus_production_difficulty"], default=False
+    )
     focus_hardship = models.BooleanField(FOCUS_TAGS["focus_hardship"], default=False)
     focus_labour_disputes = models.BooleanField(FOCUS_TAGS["focus_labour_disputes"], default=False)
     focus_weak_union = models.BooleanField(FOCUS_TAGS["focus_weak_union"], default=False)
@@ -220,12 +222,12 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("backoffice:enterprise_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:enterprise_detail", args=[self.pk])
 
     def build_search_text(self) -> str:
         return search_key(self.name, self.credit_code)
@@ -301,12 +303,12 @@ class Union(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("backoffice:union_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.search_text = search_key(self.name, self.credit_code)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:union_detail", args=[self.pk])
 
     @property
     def reelection_due_on(self) -> datetime.date | None:
@@ -364,12 +366,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("backoffice:person_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         self.search_text = search_key(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:person_detail", args=[self.pk])
 
     @property
     def masked_mobile(self) -> str:
@@ -512,7 +514,11 @@ class CollectiveContract(models.Model):
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     term_months = models.PositiveSmallIntegerField(
-        _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)], default=36
+        _("term (months)"),
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the usual term of this kind (a wage contract runs one year)."),
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True, editable=False)
     workers_covered = models.PositiveIntegerField(_("workers covered"), default=0)
@@ -529,6 +535,8 @@ class CollectiveContract(models.Model):
         return f"{self.union} · {self.kind}"
 
     def save(self, *args, **kwargs):
+        if not self.term_months:
+            self.term_months = self.kind.default_term_months
         self.expires_on = add_months(self.signed_on, self.term_months) if self.signed_on else None
         super().save(*args, **kwargs)
 
@@ -539,6 +547,9 @@ class CollectiveContract(models.Model):
 
 class ContractStepRecord(models.Model):
     """The date a contract reached a step."""
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.reached_on}"
 
     contract = models.ForeignKey(
         CollectiveContract, on_delete=models.CASCADE, related_name="step_records"
@@ -552,7 +563,9 @@ class ContractStepRecord(models.Model):
         verbose_name_plural = _("contract steps")
         ordering = ["reached_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "step"], name="one_record_per_contract_step")
+            models.UniqueConstraint(
+                fields=["contract", "step"], name="one_record_per_contract_step"
+            )
         ]
 
 

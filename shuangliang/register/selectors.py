@@ -19,8 +19,8 @@ from .models import (
     ContractKind,
     Enterprise,
     Federation,
-    OperatingStatus,
     Officer,
+    OperatingStatus,
     Union,
 )
 
@@ -37,9 +37,7 @@ def valid_contract_exists(kind_id: int, union_ref: str = "pk"):
 
 def three_contracts_q(union_ref: str = "pk") -> Q:
     """Q for unions (or, with union_ref='union_id', enterprises) holding every counted contract."""
-    kind_ids = list(
-        ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True)
-    )
+    kind_ids = list(ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True))
     if not kind_ids:
         return Q(pk__in=[])
     q = Q()
@@ -84,7 +82,9 @@ ENTERPRISE_SORTS = {
 }
 
 
-def enterprise_list(*, user, filters: EnterpriseFilters, sort: str = "name") -> QuerySet[Enterprise]:
+def enterprise_list(
+    *, user, filters: EnterpriseFilters, sort: str = "name"
+) -> QuerySet[Enterprise]:
     """The enterprises the user may see, filtered and sorted, ready for a list page or export."""
     qs = visible(Enterprise.objects.all(), user).select_related("federation", "union")
     if filters.q:
@@ -118,8 +118,15 @@ def enterprise_list(*, user, filters: EnterpriseFilters, sort: str = "name") -> 
     return qs.order_by(ENTERPRISE_SORTS.get(sort, "name"), "id")
 
 
-def union_list(*, user, q: str = "", federation: int | None = None, kind: str = "",
-               reelection: str = "", sort: str = "name") -> QuerySet[Union]:
+def union_list(
+    *,
+    user,
+    q: str = "",
+    federation: int | None = None,
+    kind: str = "",
+    reelection: str = "",
+    sort: str = "name",
+) -> QuerySet[Union]:
     qs = visible(Union.objects.all(), user).select_related("federation")
     if q:
         qs = qs.filter(search_q(q))
@@ -129,22 +136,35 @@ def union_list(*, user, q: str = "", federation: int | None = None, kind: str = 
     if kind:
         qs = qs.filter(kind=kind)
     qs = qs.annotate(enterprise_count=Count("enterprises", distinct=True))
-    sorts = {"name": "name", "-name": "-name", "members": "member_count",
-             "-members": "-member_count", "term": "term_start", "-term": "-term_start"}
+    sorts = {
+        "name": "name",
+        "-name": "-name",
+        "members": "member_count",
+        "-members": "-member_count",
+        "term": "term_start",
+        "-term": "-term_start",
+    }
     return qs.order_by(sorts.get(sort, "name"), "id")
 
 
-def officer_list(*, user, q: str = "", federation: int | None = None, position: str = "",
-                 registration: str = "", current_only: bool = True) -> QuerySet[Officer]:
-    qs = visible(Officer.objects.all(), user).select_related(
-        "person", "union", "union__federation"
-    )
+def officer_list(
+    *,
+    user,
+    q: str = "",
+    federation: int | None = None,
+    position: str = "",
+    registration: str = "",
+    current_only: bool = True,
+) -> QuerySet[Officer]:
+    qs = visible(Officer.objects.all(), user).select_related("person", "union", "union__federation")
     if current_only:
         qs = qs.filter(status=Officer.Status.ACTIVE)
     if q:
         words = normalise_query(q).split()
         for word in words:
-            qs = qs.filter(Q(person__search_text__contains=word) | Q(union__search_text__contains=word))
+            qs = qs.filter(
+                Q(person__search_text__contains=word) | Q(union__search_text__contains=word)
+            )
     if federation:
         fed = Federation.objects.filter(pk=federation).only("path").first()
         qs = qs.filter(union__federation__path__startswith=fed.path) if fed else qs.none()
@@ -169,13 +189,16 @@ def stats_summary(*, user, federation: Federation | None = None) -> dict:
     figures = operating.aggregate(
         enterprises_operating=Count("pk"),
         unions_founded=Count("pk", filter=Q(union__isnull=False)),
-        three_contracts_signed=Count("pk", filter=Q(union__isnull=False) & three_contracts_q("union_id")),
+        three_contracts_signed=Count(
+            "pk", filter=Q(union__isnull=False) & three_contracts_q("union_id")
+        ),
         non_public_operating=Count("pk", filter=non_public_q()),
     )
     total = figures["enterprises_operating"]
     figures["coverage_rate"] = round(figures["unions_founded"] / total, 4) if total else 0.0
     figures["three_contracts_rate"] = (
         round(figures["three_contracts_signed"] / figures["unions_founded"], 4)
-        if figures["unions_founded"] else 0.0
+        if figures["unions_founded"]
+        else 0.0
     )
     return figures

@@ -30,7 +30,9 @@ def _editable_fields(model: type[Model]) -> list[str]:
     return [
         f.attname if f.is_relation else f.name
         for f in model._meta.concrete_fields
-        if f.editable and not f.primary_key and not getattr(f, "auto_now", False)
+        if f.editable
+        and not f.primary_key
+        and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
     ]
 
@@ -45,7 +47,8 @@ def _create(model: type[Model], *, actor, data: dict, action: str, exclude_valid
 
 def _update(obj: Model, *, actor, data: dict, action: str) -> Model:
     fields = _logged_fields(obj)
-    before = snapshot(obj, fields)
+    # Read the stored row: a ModelForm's validation has already written into `obj`.
+    before = snapshot(type(obj)._default_manager.get(pk=obj.pk), fields)
     for name, value in data.items():
         setattr(obj, name, value)
     obj.full_clean()
@@ -161,7 +164,11 @@ def officer_update(*, actor, officer: Officer, data: dict) -> Officer:
 
 @transaction.atomic
 def officer_end(
-    *, actor, officer: Officer, status: str = Officer.Status.ENDED, ended_on: datetime.date | None = None
+    *,
+    actor,
+    officer: Officer,
+    status: str = Officer.Status.ENDED,
+    ended_on: datetime.date | None = None,
 ) -> Officer:
     """End a term (term ended, replaced or revoked); the person's history is kept."""
     if status == Officer.Status.ACTIVE:
@@ -222,7 +229,9 @@ def contract_advance(
     old = contract.step
     contract.step = step
     fields = ["step", "updated_at"]
-    if step == ContractStep.SIGNED or (contract.signed_on is None and step in CONTRACT_STEP_ORDER[3:]):
+    if step == ContractStep.SIGNED or (
+        contract.signed_on is None and step in CONTRACT_STEP_ORDER[3:]
+    ):
         contract.signed_on = contract.signed_on or reached_on
         fields += ["signed_on", "expires_on"]
     contract.save(update_fields=fields)

@@ -67,9 +67,7 @@ def validate_union_credit_code(value: str) -> None:
 
 def validate_mobile(value: str) -> None:
     if not _MOBILE.match(clean_text(value).replace(" ", "").replace("-", "")):
-        raise ValidationError(
-            _("A mobile number has 11 digits and begins with 1."), code="mobile"
-        )
+        raise ValidationError(_("A mobile number has 11 digits and begins with 1."), code="mobile")
 
 
 def validate_office_phone(value: str) -> None:

@@ -43,9 +43,16 @@ def reelection_tag(union) -> str:
     state = union.reelection_state
     due = union.reelection_due_on
     if state == "lapsed":
-        return format_html('<span class="tag bad">{}</span>', _("Re-election overdue since %(date)s") % {"date": due})
+        return format_html(
+            '<span class="tag bad">{}</span>',
+            _("Re-election overdue since %(date)s") % {"date": due},
+        )
     if state == "due_soon":
-        return format_html('<span class="tag warn">{}</span>', _("Re-election due %(date)s") % {"date": due})
+        return format_html(
+            '<span class="tag warn">{}</span>', _("Re-election due %(date)s") % {"date": due}
+        )
     if state == "ok":
-        return format_html('<span class="tag ok">{}</span>', _("Term until %(date)s") % {"date": due})
+        return format_html(
+            '<span class="tag ok">{}</span>', _("Term until %(date)s") % {"date": due}
+        )
     return format_html('<span class="tag">{}</span>', _("No term recorded"))

@@ -18,6 +18,7 @@ from ..filters import EnterpriseFilterForm
 from ..forms import EnterpriseForm
 from .common import paginate, post_data, require_any_scope, require_register_staff
 
+
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     require_any_scope(request)
     federations = federations_for_filter(user=request.user).filter(depth__gte=1)
@@ -58,10 +59,19 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(post_data(request), user=request.user)
     if form.is_valid():
         enterprise = services.enterprise_create(actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("The enterprise %(name)s was registered.") % {"name": enterprise.name})
+        messages.success(
+            request, _("The enterprise %(name)s was registered.") % {"name": enterprise.name}
+        )
         return redirect("backoffice:enterprise_detail", pk=enterprise.pk)
-    return render(request, "backoffice/form.html", {"form": form, "title": _("Register an enterprise"),
-                                                     "back_url": "backoffice:enterprise_list"})
+    return render(
+        request,
+        "backoffice/form.html",
+        {
+            "form": form,
+            "title": _("Register an enterprise"),
+            "back_url": "backoffice:enterprise_list",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,13 +79,19 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, "change", pk=pk)
     form = EnterpriseForm(post_data(request), instance=enterprise, user=request.user)
     if form.is_valid():
-        services.enterprise_update(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
+        services.enterprise_update(
+            actor=request.user, enterprise=enterprise, data=form.cleaned_data
+        )
         messages.success(request, _("The changes were saved."))
         return redirect("backoffice:enterprise_detail", pk=enterprise.pk)
     return render(
         request,
         "backoffice/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": enterprise.name}, "object": enterprise},
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": enterprise.name},
+            "object": enterprise,
+        },
     )
 
 
@@ -89,6 +105,8 @@ def enterprise_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except ProtectedError:
             messages.error(request, _("This enterprise is still referenced and cannot be deleted."))
             return redirect("backoffice:enterprise_detail", pk=pk)
-        messages.success(request, _("The enterprise %(name)s was deleted.") % {"name": enterprise.name})
+        messages.success(
+            request, _("The enterprise %(name)s was deleted.") % {"name": enterprise.name}
+        )
         return redirect("backoffice:enterprise_list")
     return render(request, "backoffice/confirm_delete.html", {"object": enterprise})

@@ -21,7 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
     # bounded, indexed slice because the date arithmetic differs between databases.
     candidates = (
         visible(Union.objects.all(), request.user)
-        .filter(term_start__isnull=False, term_start__lte=warn_until.replace(year=warn_until.year - 3))
+        .filter(
+            term_start__isnull=False, term_start__lte=warn_until.replace(year=warn_until.year - 3)
+        )
         .select_related("federation")
         .order_by("term_start")[:200]
     )

@@ -42,7 +42,9 @@ def officer_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     forms_valid = officer_form.is_valid() and (person_form is None or person_form.is_valid())
     if data is not None and forms_valid:
         with transaction.atomic():
-            person = existing or services.person_create(actor=request.user, data=person_form.cleaned_data)
+            person = existing or services.person_create(
+                actor=request.user, data=person_form.cleaned_data
+            )
             officer = services.officer_appoint(
                 actor=request.user, union=union, person=person, data=officer_form.cleaned_data
             )
@@ -55,7 +57,12 @@ def officer_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/officer_appoint.html",
-        {"union": union, "person_form": person_form, "officer_form": officer_form, "existing": existing},
+        {
+            "union": union,
+            "person_form": person_form,
+            "officer_form": officer_form,
+            "existing": existing,
+        },
     )
 
 
@@ -72,8 +79,11 @@ def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/form.html",
-        {"form": form, "title": _("Edit the term of %(name)s") % {"name": officer.person.name},
-         "object": officer.union},
+        {
+            "form": form,
+            "title": _("Edit the term of %(name)s") % {"name": officer.person.name},
+            "object": officer.union,
+        },
     )
 
 
@@ -88,28 +98,40 @@ def officer_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = OfficerEndForm(post_data(request), initial={"ended_on": timezone.localdate()})
     if form.is_valid():
         services.officer_end(actor=request.user, officer=officer, **form.cleaned_data)
-        messages.success(request, _("The term of %(name)s was ended.") % {"name": officer.person.name})
+        messages.success(
+            request, _("The term of %(name)s was ended.") % {"name": officer.person.name}
+        )
         return redirect("backoffice:union_detail", pk=officer.union_id)
     return render(
         request,
         "backoffice/form.html",
-        {"form": form, "title": _("End the term of %(name)s") % {"name": officer.person.name},
-         "object": officer.union, "danger": True},
+        {
+            "form": form,
+            "title": _("End the term of %(name)s") % {"name": officer.person.name},
+            "object": officer.union,
+            "danger": True,
+        },
     )
 
 
 @require_POST
 def officer_register(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = get_visible_or_404(Officer.objects.select_related("person"), request.user, "change", pk=pk)
+    officer = get_visible_or_404(
+        Officer.objects.select_related("person"), request.user, "change", pk=pk
+    )
     services.officer_register(actor=request.user, officer=officer)
-    messages.success(request, _("%(name)s is now entered in the register.") % {"name": officer.person.name})
+    messages.success(
+        request, _("%(name)s is now entered in the register.") % {"name": officer.person.name}
+    )
     return redirect("backoffice:union_detail", pk=officer.union_id)
 
 
 def _person_context(request: HttpRequest, person: Person, *, unmasked: bool) -> dict:
-    terms = visible(Officer.objects.filter(person=person), request.user).select_related(
-        "union", "union__federation"
-    ).order_by("-term_start")
+    terms = (
+        visible(Officer.objects.filter(person=person), request.user)
+        .select_related("union", "union__federation")
+        .order_by("-term_start")
+    )
     return {
         "person": person,
         "terms": terms,
@@ -121,7 +143,9 @@ def _person_context(request: HttpRequest, person: Person, *, unmasked: bool) -> 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Person.objects.all(), request.user, pk=pk)
-    return render(request, "backoffice/person_detail.html", _person_context(request, person, unmasked=False))
+    return render(
+        request, "backoffice/person_detail.html", _person_context(request, person, unmasked=False)
+    )
 
 
 @require_POST
@@ -129,7 +153,9 @@ def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full phone numbers to a user who may change the person; the view is logged."""
     person = get_visible_or_404(Person.objects.all(), request.user, "change", pk=pk)
     log_action(person, "register.person.unmasked", actor=request.user)
-    return render(request, "backoffice/person_detail.html", _person_context(request, person, unmasked=True))
+    return render(
+        request, "backoffice/person_detail.html", _person_context(request, person, unmasked=True)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,27 +182,35 @@ def cadre_register(request: HttpRequest) -> HttpResponse:
     unions = visible(Union.objects.all(), request.user).select_related("federation")
     if kwargs["federation"]:
         chosen = federations.filter(pk=kwargs["federation"]).first()
-        unions = unions.filter(federation__path__startswith=chosen.path) if chosen else unions.none()
+        unions = (
+            unions.filter(federation__path__startswith=chosen.path) if chosen else unions.none()
+        )
     if kwargs["q"]:
         from shuangliang.register.selectors import search_q
 
         unions = unions.filter(search_q(kwargs["q"]))
     active = Q(officers__status=Officer.Status.ACTIVE)
-    unions = unions.annotate(
-        cadres=Count("officers", filter=active, distinct=True),
-        registered=Count(
-            "officers",
-            filter=active & Q(officers__registration=Officer.Registration.REGISTERED),
-            distinct=True,
-        ),
-    ).prefetch_related(
-        Prefetch(
-            "officers",
-            queryset=Officer.objects.filter(
-                status=Officer.Status.ACTIVE, position__in=["chair", "vice_chair"]
-            ).select_related("person").order_by("position", "id"),
-            to_attr="leaders",
+    unions = (
+        unions.annotate(
+            cadres=Count("officers", filter=active, distinct=True),
+            registered=Count(
+                "officers",
+                filter=active & Q(officers__registration=Officer.Registration.REGISTERED),
+                distinct=True,
+            ),
         )
-    ).order_by("federation__path", "name", "id")
+        .prefetch_related(
+            Prefetch(
+                "officers",
+                queryset=Officer.objects.filter(
+                    status=Officer.Status.ACTIVE, position__in=["chair", "vice_chair"]
+                )
+                .select_related("person")
+                .order_by("position", "id"),
+                to_attr="leaders",
+            )
+        )
+        .order_by("federation__path", "name", "id")
+    )
     page = paginate(request, unions)
     return render(request, "backoffice/cadre_register.html", {"form": form, "page": page})

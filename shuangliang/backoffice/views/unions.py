@@ -35,8 +35,9 @@ def union_list(request: HttpRequest) -> HttpResponse:
     queryset = select_unions(user=request.user, sort=sort, **form.to_kwargs()).prefetch_related(
         Prefetch(
             "officers",
-            queryset=Officer.objects.filter(position="chair", status=Officer.Status.ACTIVE)
-            .select_related("person"),
+            queryset=Officer.objects.filter(
+                position="chair", status=Officer.Status.ACTIVE
+            ).select_related("person"),
             to_attr="current_chairs",
         )
     )
@@ -44,8 +45,12 @@ def union_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/union_list.html",
-        {"form": form, "page": page, "sort": sort,
-         "can_create": scope_for(request.user).can_write_register},
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "can_create": scope_for(request.user).can_write_register,
+        },
     )
 
 
@@ -81,8 +86,11 @@ def union_create(request: HttpRequest) -> HttpResponse:
         union = services.union_create(actor=request.user, data=data, enterprises=enterprises)
         messages.success(request, _("The union %(name)s was registered.") % {"name": union.name})
         return redirect("backoffice:union_detail", pk=union.pk)
-    return render(request, "backoffice/form.html", {"form": form, "title": _("Register a union"),
-                                                     "back_url": "backoffice:union_list"})
+    return render(
+        request,
+        "backoffice/form.html",
+        {"form": form, "title": _("Register a union"), "back_url": "backoffice:union_list"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,9 +106,13 @@ def union_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if enterprises is not None:
                 keep = {e.pk for e in enterprises}
                 for enterprise in union.enterprises.exclude(pk__in=keep):
-                    services.enterprise_attach_union(actor=request.user, enterprise=enterprise, union=None)
+                    services.enterprise_attach_union(
+                        actor=request.user, enterprise=enterprise, union=None
+                    )
                 for enterprise in enterprises:
-                    services.enterprise_attach_union(actor=request.user, enterprise=enterprise, union=union)
+                    services.enterprise_attach_union(
+                        actor=request.user, enterprise=enterprise, union=union
+                    )
         messages.success(request, _("The changes were saved."))
         return redirect("backoffice:union_detail", pk=union.pk)
     return render(
@@ -132,8 +144,11 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/form.html",
-        {"form": form, "title": _("Record a collective contract for %(name)s") % {"name": union.name},
-         "object": union},
+        {
+            "form": form,
+            "title": _("Record a collective contract for %(name)s") % {"name": union.name},
+            "object": union,
+        },
     )
 
 
@@ -155,8 +170,11 @@ def contract_advance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "backoffice/form.html",
-        {"form": form, "title": _("Record the next step of %(contract)s") % {"contract": contract},
-         "object": contract.union},
+        {
+            "form": form,
+            "title": _("Record the next step of %(contract)s") % {"contract": contract},
+            "object": contract.union,
+        },
     )
 
 
