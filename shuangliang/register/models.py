@@ -548,9 +548,6 @@ class CollectiveContract(models.Model):
 class ContractStepRecord(models.Model):
     """The date a contract reached a step."""
 
-    def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.reached_on}"
-
     contract = models.ForeignKey(
         CollectiveContract, on_delete=models.CASCADE, related_name="step_records"
     )
@@ -567,6 +564,9 @@ class ContractStepRecord(models.Model):
                 fields=["contract", "step"], name="one_record_per_contract_step"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.reached_on}"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
