@@ -1,0 +1,193 @@
+"""GET /api/v1/stats/summary: the headline figures for the caller's scope, on the demo county
+and on the standing cast of two counties."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from shuangliang.campaign.models import Assignment
+from shuangliang.register.models import (
+    SIGNED_STEPS,
+    CollectiveContract,
+    ContractKind,
+    Enterprise,
+    Federation,
+    OperatingStatus,
+)
+
+from .conftest import client_for
+from .factories import EnterpriseFactory
+from .test_demo import demo_db  # noqa: F401  (the class-scoped demo fixture)
+
+URL = reverse("api:stats_summary")
+KEYS = ("enterprises_operating", "unions_founded", "three_contracts_signed")
+
+
+def get(client: Client, **params):
+    return client.get(URL, params, HTTP_ACCEPT="application/json")
+
+
+def figures_of(response) -> tuple[int, int, int]:
+    assert response.status_code == 200, response.content
+    data = response.json()
+    return tuple(data[key] for key in KEYS)
+
+
+def expected_figures(enterprises) -> tuple[int, int, int]:
+    """The figures counted the long way round, in Python, without the selector's queries."""
+    today = timezone.localdate()
+    counted = set(ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True))
+    valid: dict[int, set[int]] = {}
+    for contract in CollectiveContract.objects.all():
+        if contract.step in SIGNED_STEPS and (
+            contract.expires_on is None or contract.expires_on >= today
+        ):
+            valid.setdefault(contract.union_id, set()).add(contract.kind_id)
+    operating = [e for e in enterprises if e.operating_status == OperatingStatus.IN_PRODUCTION]
+    with_union = [e for e in operating if e.union_id]
+    three = [e for e in with_union if counted <= valid.get(e.union_id, set())]
+    return len(operating), len(with_union), len(three)
+
+
+def demo_client(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.mark.usefixtures("demo_db")
+class TestDemoStatsApi:
+    def test_stats_county_sees_the_document_figures(self, db):
+        response = get(demo_client("county"))
+        assert response["Content-Type"].startswith("application/json")
+        data = response.json()
+        assert figures_of(response) == (141, 138, 127)
+        assert data["coverage_rate"] == pytest.approx(0.9787, abs=1e-4)
+        assert data["federation"] is None
+
+    def test_stats_leader_and_superuser_see_the_county(self, db):
+        assert figures_of(get(demo_client("leader"))) == (141, 138, 127)
+        assert figures_of(get(demo_client("admin"), federation="999001")) == (141, 138, 127)
+
+    def test_stats_narrowed_to_a_township(self, db):
+        response = get(demo_client("county"), federation="999001001")
+        township = Enterprise.objects.filter(federation__division_code="999001001")
+        assert figures_of(response) == expected_figures(township)
+        assert response.json()["federation"] == "999001001"
+        assert figures_of(response)[0] < 141
+
+    def test_stats_every_place_adds_up_to_the_county(self, db):
+        client = demo_client("county")
+        places = [f"999001{n:03d}" for n in range(1, 10)]
+        totals = [figures_of(get(client, federation=code)) for code in places]
+        assert tuple(map(sum, zip(*totals, strict=True))) == (141, 138, 127)
+
+    @pytest.mark.parametrize("code", ["999000", "990000", "123456", "990101", "abc"])
+    def test_stats_federation_outside_scope_is_404(self, db, code):
+        response = get(demo_client("county"), federation=code)
+        assert response.status_code == 404
+        assert "141" not in response.content.decode()
+
+    def test_stats_anonymous_gets_401(self, db):
+        response = get(Client())
+        assert response.status_code == 401
+        assert response.json() == {"error": "authentication required"}
+
+    def test_stats_only_get_is_allowed(self, db):
+        assert demo_client("county").post(URL).status_code == 405
+
+    def test_stats_township_sees_only_their_township(self, db):
+        client = demo_client("township")
+        township = Enterprise.objects.filter(federation__division_code="999001001")
+        assert figures_of(get(client)) == expected_figures(township)
+        assert figures_of(get(client, federation="999001001")) == expected_figures(township)
+        assert get(client, federation="999001002").status_code == 404
+        assert get(client, federation="999001").status_code == 404
+
+    def test_stats_chair_sees_only_their_union(self, db):
+        user = get_user_model().objects.get(username="chair")
+        union = user.memberships.get().union
+        own = Enterprise.objects.filter(union=union)
+        response = get(demo_client("chair"))
+        assert figures_of(response) == expected_figures(own)
+        assert figures_of(response)[0] == own.count() >= 1
+        assert get(demo_client("chair"), federation="999001").status_code == 404
+
+    def test_stats_cadre_sees_their_assignments(self, db):
+        cadre = get_user_model().objects.get(username="cadre")
+        assigned = Enterprise.objects.filter(assignments__cadre=cadre)
+        assert figures_of(get(demo_client("cadre"))) == expected_figures(assigned)
+
+    def test_stats_county_figures_match_the_long_count(self, db):
+        path = Federation.objects.get(division_code="999001").path
+        county = Enterprise.objects.filter(federation__path__startswith=path)
+        assert expected_figures(county) == (141, 138, 127)
+
+
+def sign_three(union, *, expired_kind: str | None = None) -> None:
+    """Give `union` the three counted contracts, one of them expired if asked."""
+    today = timezone.localdate()
+    for kind in ContractKind.objects.filter(counts_for_three=True):
+        signed_on = today - datetime.timedelta(days=30)
+        if kind.code == expired_kind:
+            signed_on = today - datetime.timedelta(days=5 * 365)
+        CollectiveContract.objects.create(
+            union=union, kind=kind, step="in_force", signed_on=signed_on, term_months=36
+        )
+
+
+@pytest.fixture
+def counted_world(world):
+    """The cast with contracts: U1 and U3 hold the three, U2 has one expired; T3 has an
+    enterprise without a union and one that is closed."""
+    sign_three(world.u1)
+    sign_three(world.u2, expired_kind="wage")
+    sign_three(world.u3)
+    EnterpriseFactory(name="乙一无工会企业有限公司", federation=world.t3)
+    EnterpriseFactory(
+        name="乙一停产企业有限公司", federation=world.t3, operating_status=OperatingStatus.CLOSED
+    )
+    return world
+
+
+def test_stats_counties_disjoint_and_city_sums(counted_world):
+    c1 = figures_of(get(client_for(counted_world, "county_c1")))
+    c2 = figures_of(get(client_for(counted_world, "county_c2")))
+    city = figures_of(get(client_for(counted_world, "city")))
+    assert c1 == (2, 2, 1)
+    assert c2 == (2, 1, 1)
+    assert city == tuple(a + b for a, b in zip(c1, c2, strict=True)) == (4, 3, 2)
+
+
+def test_stats_counties_cannot_see_each_other(counted_world):
+    assert get(client_for(counted_world, "county_c1"), federation="990102").status_code == 404
+    assert get(client_for(counted_world, "county_c2"), federation="990101").status_code == 404
+    assert get(client_for(counted_world, "county_c1"), federation="990100").status_code == 404
+    narrowed = get(client_for(counted_world, "city"), federation="990101")
+    assert figures_of(narrowed) == (2, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("township_t1", (1, 1, 1)),
+        ("chair_u1", (1, 1, 1)),
+        ("chair_u2", (1, 1, 0)),
+        ("cadre", (1, 1, 0)),
+        ("leader_c1", (2, 2, 1)),
+        ("superuser", (4, 3, 2)),
+    ],
+)
+def test_stats_each_role_sees_its_scope(counted_world, role, expected):
+    assert figures_of(get(client_for(counted_world, role))) == expected
+
+
+def test_stats_expired_assignment_sees_nothing(counted_world):
+    Assignment.objects.filter(cadre=counted_world.users["cadre"]).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert figures_of(get(client_for(counted_world, "cadre"))) == (0, 0, 0)
