@@ -12,3 +12,5 @@ urlpatterns = [
     path("api/v1/", include("shuangliang.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "shuangliang.core.views.server_error"

@@ -5,7 +5,7 @@ Every figure is computed here once and used by pages, exports and the API alike.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shuangliang.core.access import visible
@@ -21,6 +21,7 @@ from .models import (
     Federation,
     Officer,
     OperatingStatus,
+    Position,
     Union,
 )
 
@@ -172,7 +173,17 @@ def officer_list(
         qs = qs.filter(position=position)
     if registration:
         qs = qs.filter(registration=registration)
-    return qs.order_by("union__federation__path", "union__name", "position", "person__name", "id")
+    return qs.annotate(position_rank=position_rank()).order_by(
+        "union__federation__path", "union__name", "position_rank", "person__name", "id"
+    )
+
+
+def position_rank() -> Case:
+    """Chair first, then vice chairs, committee members, audit and women's committees."""
+    return Case(
+        *[When(position=value, then=Value(rank)) for rank, value in enumerate(Position.values)],
+        output_field=IntegerField(),
+    )
 
 
 def federations_for_filter(*, user) -> QuerySet[Federation]:

@@ -22,12 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
     candidates = (
         visible(Union.objects.all(), request.user)
         .filter(
-            term_start__isnull=False, term_start__lte=warn_until.replace(year=warn_until.year - 3)
+            term_start__isnull=False,
+            term_start__lte=warn_until - datetime.timedelta(days=3 * 365 - 3),
         )
         .select_related("federation")
         .order_by("term_start")[:200]
     )
-    reelections = [u for u in candidates if u.reelection_state in {"lapsed", "due_soon"}][:20]
+    due = [u for u in candidates if u.reelection_state in {"lapsed", "due_soon"}]
+    reelections = sorted(due, key=lambda union: union.reelection_due_on)[:20]
     return render(
         request,
         "backoffice/home.html",

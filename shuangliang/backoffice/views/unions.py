@@ -17,6 +17,7 @@ from shuangliang.register.models import (
     CollectiveContract,
     ContractStep,
     Officer,
+    Position,
     Union,
 )
 from shuangliang.register.selectors import federations_for_filter
@@ -56,7 +57,11 @@ def union_list(request: HttpRequest) -> HttpResponse:
 
 def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
     union = get_visible_or_404(Union.objects.select_related("federation"), request.user, pk=pk)
-    officers = union.officers.select_related("person").order_by("status", "position", "term_start")
+    rank = {position: index for index, position in enumerate(Position.values)}
+    officers = sorted(
+        union.officers.select_related("person"),
+        key=lambda o: (rank[o.position], -o.term_start.toordinal(), o.person.name),
+    )
     contracts = union.contracts.select_related("kind").prefetch_related("step_records")
     can_change = can(request.user, "change", union)
     return render(
