@@ -1,0 +1,54 @@
+# Shuangliang: `make run` starts the demo on this machine, `make test` runs what CI runs.
+# The shell work lives in scripts/ (venv.sh, system-deps.sh, test.sh, test-postgres.sh).
+
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.installed-requirements
+TEST_STAMP := $(VENV)/.installed-requirements-test
+DEMO_PASSWORD := shuangliang-demo
+
+.PHONY: run test lint format system-deps
+
+# Reinstall only when a requirements file changed since the last install.
+$(RUNTIME_STAMP): requirements.txt
+	@bash scripts/venv.sh requirements.txt $@
+
+$(TEST_STAMP): requirements.txt requirements-test.txt
+	@bash scripts/venv.sh requirements-test.txt $@
+
+run: $(RUNTIME_STAMP)
+	$(PY) manage.py migrate --noinput
+	@if [ -f scripts/compile_messages.py ]; then $(PY) scripts/compile_messages.py; fi
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Shuangliang is starting at http://127.0.0.1:$(PORT)/"
+	@echo "Demo logins, all with the password $(DEMO_PASSWORD):"
+	@echo "  admin     superuser (also /admin/)"
+	@echo "  county    county federation staff (示範縣總工會)"
+	@echo "  leader    county leadership, read-only"
+	@echo "  township  staff of one township"
+	@echo "  cadre     a federation cadre assigned to enterprises"
+	@echo "  chair     the chair of one enterprise union"
+	@echo
+	@# DEBUG stays off unless the environment sets it, so the demo shows the real error
+	@# pages; --insecure serves static files live from the source tree all the same, and
+	@# collectstatic fills STATIC_ROOT for whitenoise (which warns when it is missing).
+	@$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: system-deps
+	@$(MAKE) --no-print-directory $(TEST_STAMP)
+	@bash scripts/test.sh
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
