@@ -83,13 +83,17 @@ def stale_mo(lang: str) -> bool:
     po, mo = po_path(lang), po_path(lang).with_suffix(".mo")
     if not mo.exists():
         return True
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in polib.mofile(str(mo))}
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in polib.mofile(str(mo))
+    }
     source = {
         (e.msgctxt, e.msgid): (e.msgstr, {int(k): v for k, v in e.msgstr_plural.items()})
         for e in polib.pofile(str(po))
         if e.translated() and not e.obsolete
     }
-    compiled = {k: (v[0], {int(i): s for i, s in v[1].items()}) for k, v in compiled.items() if k[1]}
+    compiled = {
+        k: (v[0], {int(i): s for i, s in v[1].items()}) for k, v in compiled.items() if k[1]
+    }
     return compiled != source
 
 

@@ -86,6 +86,15 @@ def world(db):
     from shuangliang.campaign.models import Assignment
     from shuangliang.register.models import CollectiveContract, ContractKind
 
+    from shuangliang.core.models import ImportJob
+
+    import_job = ImportJob.objects.create(
+        created_by=users["county_c1"],
+        federation=c1,
+        original_name="花名册.xlsx",
+        status=ImportJob.Status.INVALID,
+        errors=[["花名册", 3, "统一社会信用代码", "校验码错误"]],
+    )
     contract1 = CollectiveContract.objects.create(
         union=u1, kind=ContractKind.objects.get(code="wage"), step="talks"
     )
@@ -110,6 +119,7 @@ def world(db):
         chair2=chair2,
         chair3=chair3,
         contract1=contract1,
+        import_job=import_job,
         users=users,
     )
 
