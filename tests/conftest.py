@@ -84,9 +84,8 @@ def world(db):
     users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
 
     from shuangliang.campaign.models import Assignment
-    from shuangliang.register.models import CollectiveContract, ContractKind
-
     from shuangliang.core.models import ImportJob
+    from shuangliang.register.models import CollectiveContract, ContractKind
 
     import_job = ImportJob.objects.create(
         created_by=users["county_c1"],
