@@ -20,7 +20,6 @@ $(TEST_STAMP): requirements.txt requirements-test.txt
 
 run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
-	@if [ -f scripts/compile_messages.py ]; then $(PY) scripts/compile_messages.py; fi
 	$(PY) manage.py load_demo
 	@echo
 	@echo "Shuangliang is starting at http://127.0.0.1:$(PORT)/"
