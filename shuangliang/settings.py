@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "shuangliang.core",
     "shuangliang.register",
     "shuangliang.campaign",
+    "shuangliang.doublebright",
+    "shuangliang.public",
     "shuangliang.backoffice",
     "shuangliang.api",
 ]

@@ -1,0 +1,1 @@
+"""Double Bright: the campaign checklist per union, evidence and print materials."""
