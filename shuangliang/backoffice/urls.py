@@ -26,6 +26,9 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/unmask/", views.person_unmask, name="person_unmask"),
+    path("people/<int:pk>/photo/", views.person_photo, name="person_photo"),
+    path("people/<int:pk>/photo/upload/", views.person_photo_upload, name="person_photo_upload"),
+    path("people/<int:pk>/photo/remove/", views.person_photo_remove, name="person_photo_remove"),
     path("register/", views.cadre_register, name="cadre_register"),
 ]
 

@@ -3,12 +3,14 @@ transaction; views, imports, the admin and the API all come through here."""
 
 import datetime
 
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangliang.core.actionlog import changes, log_action, snapshot
+from shuangliang.core.images import clean_image, sniff_image_type
 
 from .models import (
     CONTRACT_STEP_ORDER,
@@ -250,3 +252,74 @@ def contract_advance(
 @transaction.atomic
 def contract_delete(*, actor, contract: CollectiveContract) -> None:
     _delete(contract, actor=actor, action="register.contract.deleted")
+
+
+_EXTENSION_FOR_TYPE = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
+
+def person_set_photo(
+    *,
+    actor,
+    person: Person,
+    file: File | None = None,
+    image_bytes: bytes | None = None,
+) -> Person:
+    """Store a cleaned copy (core.images.clean_image) of an image as the person's photo and
+    log it; the previous file is deleted once the change is committed. Pass an uploaded
+    `file`, or `image_bytes` from trusted code. Raises ValidationError for a refused image,
+    leaving the person and the storage untouched."""
+    if (file is None) == (image_bytes is None):
+        raise TypeError("Pass exactly one of file and image_bytes.")
+    if image_bytes is not None:
+        # Bytes have no name to check; the extension follows the content, which decides.
+        kind = sniff_image_type(image_bytes[:16])
+        file = ContentFile(image_bytes, name="image" + _EXTENSION_FOR_TYPE.get(kind, ""))
+    # Decode before the transaction: with SQLite's IMMEDIATE mode a transaction holds the
+    # write lock from its first statement, and decoding a large photo takes a while.
+    content = clean_image(file)
+    with transaction.atomic():
+        # Lock the row so that two concurrent uploads each delete the file they replace.
+        old_name = (
+            Person.objects.select_for_update().values_list("photo", flat=True).get(pk=person.pk)
+        )
+        person.photo.save(content.name, content, save=False)
+        new_name = person.photo.name
+        try:
+            person.save(update_fields=["photo", "updated_at"])
+            log_action(
+                person,
+                "register.person.photo_changed",
+                actor=actor,
+                data={"changes": changes({"photo": old_name}, {"photo": new_name})},
+            )
+        except BaseException:
+            person.photo.storage.delete(new_name)
+            person.photo.name = old_name
+            raise
+    if old_name:
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return person
+
+
+def person_remove_photo(*, actor, person: Person) -> Person:
+    """Clear the person's photo and log it; the file leaves the storage once the change is
+    committed. Removing a photo that is not there changes and logs nothing."""
+    with transaction.atomic():
+        old_name = (
+            Person.objects.select_for_update().values_list("photo", flat=True).get(pk=person.pk)
+        )
+        if not old_name:
+            person.photo.name = ""
+            return person
+        person.photo.name = ""
+        person.save(update_fields=["photo", "updated_at"])
+        log_action(
+            person,
+            "register.person.photo_removed",
+            actor=actor,
+            data={"changes": changes({"photo": old_name}, {"photo": ""})},
+        )
+        storage = person.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return person

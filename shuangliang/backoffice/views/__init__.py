@@ -17,6 +17,7 @@ from .officers import (
     person_edit,
     person_unmask,
 )
+from .photos import person_photo, person_photo_remove, person_photo_upload
 from .unions import (
     contract_advance,
     contract_create,
@@ -46,6 +47,9 @@ __all__ = [
     "officer_register",
     "person_detail",
     "person_edit",
+    "person_photo",
+    "person_photo_remove",
+    "person_photo_upload",
     "person_unmask",
     "union_create",
     "union_delete",
