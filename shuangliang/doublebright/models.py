@@ -1,1 +1,95 @@
-"""Double Bright: the campaign checklist per union, evidence and print materials."""
+"""Double Bright: the public face of a union (its page) and of its cadres (credentials)."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# 9 random bytes → 12 URL-safe characters, 72 bits: short enough for a QR code that
+# scans from across a room, far too many to enumerate.
+TOKEN_BYTES = 9
+
+
+def new_token() -> str:
+    """A fresh unguessable URL-safe token (never derived from a database id)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class UnionPage(models.Model):
+    """The public page of one union, reached at an unguessable token instead of its id."""
+
+    union = models.OneToOneField(
+        "register.Union",
+        verbose_name=_("union"),
+        on_delete=models.CASCADE,
+        related_name="public_page",
+    )
+    token = models.CharField(_("token"), max_length=32, unique=True, default=new_token)
+    indexable = models.BooleanField(
+        _("search engines may index this page"),
+        default=False,
+        help_text=_("Off by default: public pages are excluded from search engines."),
+    )
+    office_hours = models.CharField(
+        _("office hours"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: weekdays 8:30–17:30."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("public union page")
+        verbose_name_plural = _("public union pages")
+        ordering = ["union_id"]
+
+    def __str__(self) -> str:
+        return str(self.union)
+
+
+class Credential(models.Model):
+    """The verifiable identity of one officer's term, behind the QR code of a badge or card.
+
+    Validity is never stored: it is derived from the officer's term and status on every
+    request, so a replaced or ended officer's printed QR code shows "no longer valid" with
+    no extra step. Revoking (a lost badge) keeps the row so the old token still explains
+    itself; a new credential for the same term is then issued.
+    """
+
+    officer = models.ForeignKey(
+        "register.Officer",
+        verbose_name=_("officer"),
+        on_delete=models.CASCADE,
+        related_name="credentials",
+    )
+    token = models.CharField(_("token"), max_length=32, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cadre credential")
+        verbose_name_plural = _("cadre credentials")
+        ordering = ["officer_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_credential_per_officer",
+                violation_error_message=_("This officer already has a credential in use."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.officer)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def union(self):
+        """The officer's union (lets the action log scope entries like the union's)."""
+        return self.officer.union
