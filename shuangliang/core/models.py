@@ -91,3 +91,75 @@ class ActionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.action_type} {self.object_repr}"
+
+
+def import_upload_to(instance, filename: str) -> str:
+    """Uploaded workbooks get a random name: the original one may carry personal data."""
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One uploaded register workbook: its column mapping, progress, errors and outcome.
+
+    Only its creator sees it. The file is deleted once the job has reached an end state.
+    """
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for the column mapping")
+        QUEUED = "queued", _("Waiting to start")
+        VALIDATING = "validating", _("Checking the rows")
+        INVALID = "invalid", _("Errors found, nothing imported")
+        READY = "ready", _("Checked, ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed, nothing imported")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    federation = models.ForeignKey(
+        "register.Federation",
+        verbose_name=_("federation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to=import_upload_to, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    # {sheet title: {column number: field key, or "" to ignore}}, chosen in the mapping step.
+    column_mapping = models.JSONField(default=dict, blank=True)
+    # [{"sheet", "column", "header"}]: headers the importer did not recognise.
+    unknown_columns = models.JSONField(default=list, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    # [[sheet, row, column, message]]
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.IMPORTING}

@@ -1,0 +1,226 @@
+"""Safe reading of uploaded xlsx files (QUALITY.md B2).
+
+An upload is checked before openpyxl sees it: its size, its magic bytes (a renamed .xls or
+anything that is not a zip is refused), the zip directory (encrypted members, macros, and
+declared uncompressed sizes, so a zip bomb is refused before anything is inflated). openpyxl
+then reads it in read-only mode with defusedxml underneath, which refuses entity
+declarations (billion laughs) and external entities (XXE). Formula cells are not evaluated:
+they come back as `Formula` markers, which the importer refuses as values.
+"""
+
+import datetime
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import defusedxml  # noqa: F401  (openpyxl parses with defusedxml only when it is importable)
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx files
+# Columns read per row: a cell in column XFD must not make every row 16,384 cells wide.
+MAX_COLUMNS = 100
+MAX_ZIP_MEMBERS = 2_000
+MAX_BLANK_ROWS = 1_000
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as an xlsx workbook; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula (or an Excel error value): refused, never evaluated."""
+
+    text: str
+
+
+@dataclass
+class Sheet:
+    """One worksheet: its title and its non-empty rows as (Excel row number, values)."""
+
+    title: str
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+
+
+def _max_uncompressed_bytes() -> int:
+    default = 10 * settings.IMPORT_MAX_BYTES
+    return getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", default)
+
+
+def _file_size(file: IO[bytes]) -> int:
+    size = getattr(file, "size", None)
+    if isinstance(size, int):
+        return size
+    position = file.tell()
+    file.seek(0, os.SEEK_END)
+    size = file.tell()
+    file.seek(position)
+    return size
+
+
+def _check_container(file: IO[bytes]) -> None:
+    """Refuse before parsing: too big, not a zip, an old .xls, a zip bomb, macros."""
+    max_bytes = settings.IMPORT_MAX_BYTES
+    size = _file_size(file)
+    if size > max_bytes:
+        raise SpreadsheetError(
+            _("The file is %(size)s MB; files up to %(limit)s MB can be imported.")
+            % {"size": round(size / 2**20, 1), "limit": round(max_bytes / 2**20, 1)}
+        )
+    file.seek(0)
+    magic = file.read(8)
+    file.seek(0)
+    if magic.startswith(OLE_MAGIC):
+        raise SpreadsheetError(
+            _(
+                "This is an old Excel (.xls) file or a password-protected workbook. Open it "
+                "in Excel, remove any password and save it as an Excel workbook (.xlsx)."
+            )
+        )
+    if not magic.startswith(ZIP_MAGIC):
+        raise SpreadsheetError(
+            _("This file is not an Excel workbook (.xlsx). Save it from Excel as .xlsx.")
+        )
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise SpreadsheetError(_("The file is damaged and cannot be read as an xlsx workbook."))
+    finally:
+        file.seek(0)
+    names = {member.filename for member in members}
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(_("The workbook has too many parts to be read safely."))
+    declared = sum(member.file_size for member in members)
+    if declared > _max_uncompressed_bytes():
+        raise SpreadsheetError(
+            _(
+                "The workbook would unpack to %(size)s MB, more than can be read safely. "
+                "Split it into smaller files."
+            )
+            % {"size": round(declared / 2**20)}
+        )
+    if any(member.flag_bits & 0x1 for member in members):
+        raise SpreadsheetError(_("The workbook is encrypted; save it without a password."))
+    if "[Content_Types].xml" not in names:
+        raise SpreadsheetError(
+            _("This file is not an Excel workbook (.xlsx). Save it from Excel as .xlsx.")
+        )
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise SpreadsheetError(
+            _("The workbook contains macros; save it as a plain Excel workbook (.xlsx).")
+        )
+
+
+def _cell_value(cell) -> Any:
+    if cell.data_type in ("f", "e"):  # formula, or an error such as #N/A
+        return Formula(str(cell.value))
+    return cell.value
+
+
+def _iter_rows(worksheet, *, last_row: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The non-empty rows with their numbers; SpreadsheetError past `last_row`.
+
+    The stored dimension may be wrong or hostile (A1:XFD1048576), so it is ignored; row
+    numbers are limited too, as one far-away cell makes every blank row before it a row.
+    """
+    worksheet.reset_dimensions()
+    for number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if number > last_row:
+            raise SpreadsheetError(
+                _("The workbook has more than %(limit)s rows; split it into smaller files.")
+                % {"limit": settings.IMPORT_MAX_ROWS}
+            )
+        values = [_cell_value(cell) for cell in cells]
+        while values and (values[-1] is None or values[-1] == ""):
+            values.pop()
+        if values:
+            yield number, tuple(values)
+
+
+def read_xlsx(file: IO[bytes] | str | Path, *, scan_rows: int | None = None) -> list[Sheet]:
+    """Every worksheet of an uploaded workbook, or SpreadsheetError with a clear message.
+
+    `scan_rows` reads only the first rows of each sheet (to find headers quickly).
+    More than settings.IMPORT_MAX_ROWS non-empty rows in all is refused.
+    """
+    if not openpyxl.DEFUSEDXML:
+        raise ImproperlyConfigured("openpyxl must parse with defusedxml (OPENPYXL_DEFUSEDXML).")
+    if isinstance(file, str | Path):
+        with open(file, "rb") as handle:
+            return read_xlsx(handle, scan_rows=scan_rows)
+    _check_container(file)
+    max_rows = settings.IMPORT_MAX_ROWS
+    sheets: list[Sheet] = []
+    total = 0
+    workbook = None
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
+        for worksheet in workbook.worksheets:
+            sheet = Sheet(title=clean_title(worksheet.title))
+            for number, values in _iter_rows(worksheet, last_row=max_rows + MAX_BLANK_ROWS):
+                if scan_rows is not None and number > scan_rows:
+                    break
+                total += 1
+                if total > max_rows:
+                    raise SpreadsheetError(
+                        _("The workbook has more than %(limit)s rows; split it into smaller files.")
+                        % {"limit": max_rows}
+                    )
+                sheet.rows.append((number, values))
+            sheets.append(sheet)
+    except SpreadsheetError:
+        raise
+    except (MemoryError, RecursionError):
+        raise SpreadsheetError(_("The workbook is too complex to be read safely."))
+    except Exception as exc:  # openpyxl raises many kinds on damaged files; none may crash
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
+            raise SpreadsheetError(
+                _(
+                    "The workbook contains XML entity declarations, which are refused for "
+                    "safety. Open it in Excel and save it again as .xlsx."
+                )
+            )
+        raise SpreadsheetError(_("The file is damaged and cannot be read as an xlsx workbook."))
+    finally:
+        if workbook is not None:
+            workbook.close()
+        file.seek(0)
+    if not any(sheet.rows for sheet in sheets):
+        raise SpreadsheetError(_("The workbook is empty."))
+    return sheets
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def clean_title(title: str) -> str:
+    return " ".join(str(title).split())
+
+
+def excel_serial_to_date(value: float) -> datetime.date | None:
+    """An Excel date serial (1900 system) as a date, or None when out of any sane range."""
+    if isinstance(value, bool) or not 1 <= value <= 2_958_465:
+        return None
+    from openpyxl.utils.datetime import from_excel
+
+    try:
+        result = from_excel(value)
+    except (ValueError, OverflowError):
+        return None
+    return result.date() if isinstance(result, datetime.datetime) else result

@@ -1,0 +1,185 @@
+"""What an import reads from and writes to the database: the registered records that rows
+refer to (one query per kind of reference), credit codes already taken, and the bulk write
+with its action-log entries (QUALITY.md D1)."""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from shuangliang.core.actionlog import MASKED_FIELDS, build_entry, snapshot
+from shuangliang.core.models import ActionLogEntry
+from shuangliang.core.text import clean_text, normalise_query, search_key
+from shuangliang.core.xlsx import Formula
+
+from ..models import Enterprise, Federation, Officer, Person, Position, Union
+from ..validators import normalise_credit_code
+from .columns import ENTERPRISE, text_key
+from .values import CODE_SPLIT
+
+DB_CHUNK = 2000
+
+
+def unique_message(model: type[Model]) -> str:
+    """The model's own message for a credit code that is already registered."""
+    return str(model._meta.get_field("credit_code").error_messages["unique"])
+
+
+@dataclass
+class Registered:
+    """Registered records in scope that rows of union and officer sheets refer to."""
+
+    enterprises: dict[str, Enterprise] = field(default_factory=dict)  # by credit code
+    unions: dict[str, Union] = field(default_factory=dict)  # by credit code
+    unions_by_name: dict[str, list[Union]] = field(default_factory=dict)  # by text_key(name)
+    union_of_enterprise: dict[str, Union] = field(default_factory=dict)  # in scope only
+    chaired: set[int] = field(default_factory=set)  # unions with a chair in office
+
+
+def registered_for(federation: Federation, plan) -> Registered:
+    """One query per kind of reference, for every row of the union and officer sheets."""
+    enterprise_codes, union_codes, union_names = set(), set(), set()
+    for layout, sheet in plan:
+        if layout.kind == ENTERPRISE:
+            continue
+        columns = {key: column for column, key in layout.columns.items()}
+        for number, cells in sheet.rows:
+            if number <= layout.header_row:
+                continue
+
+            def cell(key, cells=cells, columns=columns):
+                column = columns.get(key)
+                value = cells[column - 1] if column and column <= len(cells) else None
+                return None if value is None or isinstance(value, Formula) else clean_text(value)
+
+            for key in ("union.enterprises", "officer.enterprise_code"):
+                if cell(key):
+                    enterprise_codes.update(
+                        normalise_credit_code(p) for p in CODE_SPLIT.split(cell(key)) if p
+                    )
+            if cell("officer.union_code"):
+                union_codes.add(normalise_credit_code(cell("officer.union_code")))
+            if cell("officer.union_name"):
+                union_names.add(cell("officer.union_name"))
+    found = Registered()
+    in_scope = {"federation__path__startswith": federation.path}
+    codes = sorted(enterprise_codes)
+    for start in range(0, len(codes), DB_CHUNK):
+        for enterprise in Enterprise.objects.filter(
+            credit_code__in=codes[start : start + DB_CHUNK], **in_scope
+        ).select_related("federation"):
+            found.enterprises[enterprise.credit_code] = enterprise
+    union_ids = {e.union_id for e in found.enterprises.values() if e.union_id}
+    wanted = Q(pk__in=sorted(union_ids))
+    if union_codes:
+        wanted |= Q(credit_code__in=sorted(union_codes))
+    for name in union_names:  # either script: search_text starts with the normalised name
+        wanted |= Q(search_text__startswith=normalise_query(name))
+    unions = list(Union.objects.filter(**in_scope).filter(wanted).select_related("federation"))
+    by_pk = {union.pk: union for union in unions}
+    for union in unions:
+        if union.credit_code:
+            found.unions[union.credit_code] = union
+        found.unions_by_name.setdefault(text_key(union.name), []).append(union)
+    for code, enterprise in found.enterprises.items():
+        if enterprise.union_id in by_pk:  # a union outside the scope is never written to
+            found.union_of_enterprise[code] = by_pk[enterprise.union_id]
+    found.chaired = set(
+        Officer.objects.filter(
+            union__in=[u.pk for u in unions],
+            position=Position.CHAIR,
+            status=Officer.Status.ACTIVE,
+        ).values_list("union_id", flat=True)
+    )
+    return found
+
+
+def check_registered_codes(importer) -> None:
+    """Report credit codes already registered (anywhere: the codes are unique nationwide)."""
+    for model, items, key in (
+        (Enterprise, importer.enterprises, "ent.credit_code"),
+        (Union, importer.unions, "union.credit_code"),
+    ):
+        codes = [obj.credit_code for obj, _row in items if obj.credit_code]
+        existing = set()
+        for start in range(0, len(codes), DB_CHUNK):
+            existing.update(
+                model.objects.filter(credit_code__in=codes[start : start + DB_CHUNK]).values_list(
+                    "credit_code", flat=True
+                )
+            )
+        for obj, row in items:
+            if obj.credit_code in existing:
+                importer.error(row, key, unique_message(model))
+
+
+def write_rows(importer, *, actor, log_data: dict) -> None:
+    """Write what the rows built, in bulk, with one action-log entry per written row.
+
+    bulk_create skips save(), so search_text is set here the way each model's save() does.
+    """
+    unions = [union for union, _row in importer.unions]
+    enterprises = [enterprise for enterprise, _row in importer.enterprises]
+    for union in unions:
+        union.search_text = search_key(union.name, union.credit_code)
+    for enterprise in enterprises:
+        enterprise.search_text = enterprise.build_search_text()
+    for person in importer.people:
+        person.search_text = search_key(person.name)
+    bulk_create_with_keys(Union, unions)
+    bulk_create_with_keys(Enterprise, enterprises)
+    bulk_create_with_keys(Person, importer.people)
+    bulk_create_with_keys(Officer, importer.officers)
+    now = timezone.now()
+    attached = []
+    for enterprise, union, _row in importer.attach:
+        enterprise.union, enterprise.updated_at = union, now
+        attached.append(enterprise)
+    Enterprise.objects.bulk_update(attached, ["union", "updated_at"], batch_size=DB_CHUNK)
+    entries = []
+    for action, objects in (
+        ("register.union.imported", unions),
+        ("register.enterprise.imported", enterprises),
+        ("register.person.imported", importer.people),
+        ("register.officer.imported", importer.officers),
+    ):
+        entries += [
+            build_entry(obj, action, actor=actor, data={**log_data, "created": _created(obj)})
+            for obj in objects
+        ]
+    entries += [
+        build_entry(
+            enterprise,
+            "register.enterprise.union_changed",
+            actor=actor,
+            data={**log_data, "changes": {"union": [None, enterprise.union.name]}},
+        )
+        for enterprise in attached
+    ]
+    ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
+
+
+def _created(obj: Model) -> dict:
+    names = [
+        f.attname if f.is_relation else f.name
+        for f in obj._meta.concrete_fields
+        if f.editable
+        and not f.primary_key
+        and f.name != "search_text"
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
+    data = snapshot(obj, names)
+    return {k: ("***" if k in MASKED_FIELDS and v else v) for k, v in data.items()}
+
+
+def bulk_create_with_keys(model: type[Model], objects: list[Model]) -> None:
+    """bulk_create that sets primary keys; rows are saved one by one where it cannot."""
+    if not objects:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects, batch_size=DB_CHUNK)
+        return
+    for obj in objects:  # pragma: no cover - every supported database returns the keys
+        obj.save()
