@@ -101,6 +101,14 @@ def world(db):
     Assignment.objects.create(
         cadre=users["cadre"], enterprise=e2, starts_on=datetime.date(2024, 1, 1)
     )
+    from shuangliang.doublebright.services import credential_ensure, union_page_ensure
+
+    # Public pages (issue 3): U1's page and chair 3's badge credential. Chair 3 consents to a
+    # published photo, so the public photo route answers (a placeholder: no file on disk).
+    chair3.person.consent_photo = True
+    chair3.person.save()
+    union_page = union_page_ensure(union=u1)
+    credential = credential_ensure(officer=chair3)
     return SimpleNamespace(
         city=city,
         c1=c1,
@@ -119,6 +127,8 @@ def world(db):
         chair3=chair3,
         contract1=contract1,
         import_job=import_job,
+        union_page=union_page,
+        credential=credential,
         users=users,
     )
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuangliang.core.access import can, get_visible_or_404, scope_for
 from shuangliang.core.actionlog import history_for
+from shuangliang.doublebright.selectors import public_url_for
 from shuangliang.register import services
 from shuangliang.register.models import (
     CONTRACT_STEP_ORDER,
@@ -77,6 +78,7 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_delete": can_change and scope_for(request.user).can_write_register,
             "today": timezone.localdate(),
+            "public_url": public_url_for(union, request),
         },
     )
 
