@@ -209,4 +209,6 @@ REELECTION_WARNING_DAYS = int(os.environ.get("REELECTION_WARNING_DAYS", 180))
 # Rows at which an import is refused outright, to keep memory bounded.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# Imports run in a background thread with a progress bar; inline when this is set (tests).
+IMPORT_RUN_INLINE = env_bool("IMPORT_RUN_INLINE", False)
 LIST_PAGE_SIZE = 50

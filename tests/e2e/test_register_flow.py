@@ -95,7 +95,7 @@ def test_county_imports_searches_across_scripts_and_exports(
     confirm.wait_for(timeout=30_000)
     page.screenshot(path=str(tmp_path / "import-preview.png"))
     confirm.click()
-    page.wait_for_load_state()
+    page.locator("#import-status[data-status=done]").wait_for(timeout=30_000)
     assert Enterprise.objects.filter(name=NEW_FIRM, federation__name="東湖鎮").exists()
     assert (
         Officer.objects.filter(union__name=NEW_FIRM + "工会委员会", position="chair").count() == 1

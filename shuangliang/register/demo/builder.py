@@ -33,6 +33,7 @@ from shuangliang.register.models import (
     add_months,
 )
 from shuangliang.register.selectors import stats_summary
+from shuangliang.register.services import contract_kinds_ensure_defaults
 
 from .avatar import render_avatar
 from .data import (
@@ -333,6 +334,7 @@ class DemoBuilder:
         """Three signed contracts for the unions that count, shortfalls for eleven, and
         lapsed ones for the unions of enterprises not in production."""
         rng = self.rng
+        contract_kinds_ensure_defaults()  # a flushed test database has lost the migration rows
         kinds = {kind.code: kind for kind in ContractKind.objects.filter(code__in=COUNTED_KINDS)}
         singles = [
             key
