@@ -21,11 +21,20 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class EnterpriseFilterForm(forms.Form):
+class ScopedFilterForm(forms.Form):
+    """A search box and a choice of place among the federations the user may see."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     federation = forms.TypedChoiceField(
         label=_("Township or park"), required=False, coerce=int, empty_value=None
     )
+
+    def __init__(self, *args, federations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["federation"].choices = [("", _("All"))] + [(f.pk, f.name) for f in federations]
+
+
+class EnterpriseFilterForm(ScopedFilterForm):
     industry = forms.ChoiceField(
         label=_("Industry"), required=False, choices=[("", _("All"))] + IndustrySection.choices
     )
@@ -50,10 +59,6 @@ class EnterpriseFilterForm(forms.Form):
         label=_("Three contracts signed"), required=False, choices=YES_NO
     )
 
-    def __init__(self, *args, federations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["federation"].choices = [("", _("All"))] + [(f.pk, f.name) for f in federations]
-
     def to_filters(self) -> EnterpriseFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return EnterpriseFilters(
@@ -68,18 +73,10 @@ class EnterpriseFilterForm(forms.Form):
         )
 
 
-class UnionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    federation = forms.TypedChoiceField(
-        label=_("Township or park"), required=False, coerce=int, empty_value=None
-    )
+class UnionFilterForm(ScopedFilterForm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All"))] + Union.Kind.choices
     )
-
-    def __init__(self, *args, federations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["federation"].choices = [("", _("All"))] + [(f.pk, f.name) for f in federations]
 
     def to_kwargs(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
@@ -90,11 +87,7 @@ class UnionFilterForm(forms.Form):
         }
 
 
-class OfficerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    federation = forms.TypedChoiceField(
-        label=_("Township or park"), required=False, coerce=int, empty_value=None
-    )
+class OfficerFilterForm(ScopedFilterForm):
     position = forms.ChoiceField(
         label=_("Position"), required=False, choices=[("", _("All"))] + Position.choices
     )
@@ -103,10 +96,6 @@ class OfficerFilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + Officer.Registration.choices,
     )
-
-    def __init__(self, *args, federations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["federation"].choices = [("", _("All"))] + [(f.pk, f.name) for f in federations]
 
     def to_kwargs(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
