@@ -18,6 +18,7 @@ from .validators import (
     validate_division_code,
     validate_mobile,
     validate_office_phone,
+    validate_plain_text,
     validate_union_credit_code,
 )
 
@@ -44,7 +45,7 @@ class Federation(models.Model):
         TOWNSHIP = "township", _("Township or street union")
         PARK = "park", _("Industrial park union federation")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     division_code = models.CharField(
         _("administrative division code"),
@@ -158,7 +159,7 @@ FOCUS_TAGS = {
 class Enterprise(models.Model):
     """An employer in a township or park; `union` is the union that covers it, if any."""
 
-    name = models.CharField(_("enterprise name"), max_length=200)
+    name = models.CharField(_("enterprise name"), max_length=200, validators=[validate_plain_text])
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -172,7 +173,9 @@ class Enterprise(models.Model):
     )
     headcount = models.PositiveIntegerField(_("employees"), default=0)
     women_headcount = models.PositiveIntegerField(_("women employees"), default=0)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     federation = models.ForeignKey(
         Federation,
         verbose_name=_("township or park"),
@@ -254,7 +257,7 @@ class Union(models.Model):
         THREE = 3, _("3 years")
         FIVE = 5, _("5 years")
 
-    name = models.CharField(_("union name"), max_length=200)
+    name = models.CharField(_("union name"), max_length=200, validators=[validate_plain_text])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SINGLE)
     federation = models.ForeignKey(
         Federation,
@@ -274,7 +277,9 @@ class Union(models.Model):
     )
     member_count = models.PositiveIntegerField(_("members"), default=0)
     women_member_count = models.PositiveIntegerField(_("women members"), default=0)
-    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_address = models.CharField(
+        _("office address"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     office_phone = models.CharField(
         _("office phone"), max_length=40, blank=True, validators=[validate_office_phone]
     )
@@ -342,14 +347,16 @@ class Person(models.Model):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_plain_text])
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     photo = models.ImageField(_("photo"), upload_to="photos/%Y/", blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True, validators=[validate_mobile])
     office_phone = models.CharField(
         _("office phone"), max_length=40, blank=True, validators=[validate_office_phone]
     )
-    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_address = models.CharField(
+        _("office address"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     # Publication consent per field (PIPL): the name is public by office, the rest is opt-in.
     consent_photo = models.BooleanField(_("photo may be published"), default=False)
     consent_mobile = models.BooleanField(_("mobile may be published"), default=False)

@@ -1,6 +1,7 @@
 """Validators of the register's identifiers; one path for forms, imports, admin and API."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -84,4 +85,24 @@ def validate_division_code(value: str) -> None:
         raise ValidationError(
             _("An administrative division code has 6 digits, or 9 for a township."),
             code="division_code",
+        )
+
+
+def has_unusable_character(text: str) -> bool:
+    """True for emoji and other symbols, control and private-use characters in a name."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in {"So", "Cs", "Co", "Cn", "Cc", "Cf"}:
+            return True
+        if category == "Mn" and "\ufe00" <= char <= "\ufe0f":  # emoji variation selectors
+            return True
+    return False
+
+
+def validate_plain_text(value: str) -> None:
+    """Names and addresses are printed on signboards and cards: no emoji or control codes."""
+    if has_unusable_character(value or ""):
+        raise ValidationError(
+            _("The text contains an emoji, a symbol or a control character that cannot be used."),
+            code="unusable_character",
         )

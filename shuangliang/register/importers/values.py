@@ -7,7 +7,6 @@ explicit Chinese aliases (either script) and the translated labels of the model'
 
 import datetime
 import re
-import unicodedata
 from functools import cache
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from shuangliang.core.text import clean_text
 from shuangliang.core.xlsx import Formula, excel_serial_to_date
+from shuangliang.register.validators import has_unusable_character
 
 from ..models import IndustrySection, OperatingStatus, Ownership, Person, Position, Union
 from ..validators import normalise_credit_code
@@ -133,13 +133,6 @@ _NUMBER = re.compile(r"^(\d+)(?:\.0+)?(?:人|名|个)?$")
 CODE_SPLIT = re.compile(r"[,，、;；/\s]+")
 
 
-def _is_forbidden_char(char: str) -> bool:
-    category = unicodedata.category(char)
-    if category in {"So", "Cs", "Co", "Cn", "Cc", "Cf"}:
-        return True
-    return category == "Mn" and "\ufe00" <= char <= "\ufe0f"  # emoji variation selectors
-
-
 def _to_text(raw: Any) -> str:
     if isinstance(raw, bool):
         return _("Yes") if raw else _("No")
@@ -150,7 +143,7 @@ def _to_text(raw: Any) -> str:
     if isinstance(raw, datetime.date):
         return raw.isoformat()
     text = clean_text(raw)
-    if any(_is_forbidden_char(char) for char in text):
+    if has_unusable_character(text):
         raise CellError(
             _("The text contains an emoji, a symbol or a control character that cannot be used.")
         )
