@@ -58,7 +58,7 @@ def _language(language: str | None) -> str:
 def _photo_bytes(person: Person) -> bytes | None:
     """The stored photo's bytes when its publication is consented to, else None; a file
     missing from storage prints as no photo rather than failing a whole batch."""
-    if not (person.consent_photo and person.photo):
+    if not person.has_published_photo:
         return None
     try:
         with person.photo.open("rb") as file:
@@ -70,8 +70,8 @@ def _photo_bytes(person: Person) -> bytes | None:
 
 def person_fields(person: Person) -> Record:
     """The person's fields for a layout; phones and photo only where consented."""
-    mobile = person.mobile if person.consent_mobile else ""
-    office_phone = person.office_phone if person.consent_office_phone else ""
+    mobile = person.published_mobile
+    office_phone = person.published_office_phone
     return {
         "person.name": person.name,
         "person.photo": _photo_bytes(person),

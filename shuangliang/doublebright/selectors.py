@@ -105,9 +105,9 @@ def public_cadres(
                 is_chair=officer.position == Position.CHAIR,
                 term_end=officer.term_end,
                 verify_token=credentials[officer.pk].token,
-                has_photo=bool(person.consent_photo and person.photo),
-                mobile=person.mobile if person.consent_mobile else "",
-                office_phone=person.office_phone if person.consent_office_phone else "",
+                has_photo=person.has_published_photo,
+                mobile=person.published_mobile,
+                office_phone=person.published_office_phone,
             )
         )
     return cadres

@@ -109,7 +109,7 @@ def credential_verify(request: HttpRequest, token: str) -> HttpResponse:
             "union": officer.union,
             "person_name": person.name,
             "status": status,
-            "show_photo": status.is_valid and person.consent_photo and bool(person.photo),
+            "show_photo": status.is_valid and person.has_published_photo,
             "union_page": page,
             "indexable": False,
         },

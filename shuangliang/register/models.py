@@ -384,6 +384,20 @@ class Person(models.Model):
     def masked_mobile(self) -> str:
         return mask_phone(self.mobile)
 
+    # What may be published (QUALITY.md C1): public pages, print materials and the public
+    # API read these, never the raw fields, so consent is decided in one place.
+    @property
+    def published_mobile(self) -> str:
+        return self.mobile if self.consent_mobile else ""
+
+    @property
+    def published_office_phone(self) -> str:
+        return self.office_phone if self.consent_office_phone else ""
+
+    @property
+    def has_published_photo(self) -> bool:
+        return bool(self.consent_photo and self.photo)
+
 
 def mask_phone(value: str) -> str:
     """138****1234: enough to recognise a number, not to dial it."""
