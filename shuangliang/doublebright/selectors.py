@@ -68,13 +68,6 @@ class CredentialStatus:
         return ""
 
 
-def current_officers_q(today: datetime.date, prefix: str = "") -> Q:
-    """Officers in office on `today`: the database form of `Officer.is_current`."""
-    return Q(**{f"{prefix}status": Officer.Status.ACTIVE, f"{prefix}term_start__lte": today}) & (
-        Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": today})
-    )
-
-
 def union_page_by_token(*, token: str) -> UnionPage:
     """The page behind a token, with its union; raises UnionPage.DoesNotExist."""
     return UnionPage.objects.select_related("union", "union__federation").get(token=token)
@@ -84,7 +77,7 @@ def union_current_officers(*, union: Union) -> list[Officer]:
     """The union's cadres in office today, chair first."""
     today = timezone.localdate()
     return list(
-        Officer.objects.filter(current_officers_q(today), union=union)
+        Officer.objects.filter(Officer.current_q(today), union=union)
         .select_related("person", "union", "union__federation")
         .annotate(position_rank=position_rank())
         .order_by("position_rank", "term_start", "person__name", "id")

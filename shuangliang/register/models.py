@@ -476,6 +476,13 @@ class Officer(models.Model):
     def __str__(self) -> str:
         return f"{self.union} · {self.get_position_display()} · {self.person}"
 
+    @staticmethod
+    def current_q(today: datetime.date, prefix: str = "") -> Q:
+        """The database form of `is_current`: in office on `today`."""
+        return Q(
+            **{f"{prefix}status": Officer.Status.ACTIVE, f"{prefix}term_start__lte": today}
+        ) & (Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": today}))
+
     @property
     def is_current(self) -> bool:
         today = timezone.localdate()
