@@ -47,6 +47,14 @@ def three_contracts_q(union_ref: str = "pk") -> Q:
     return q
 
 
+def in_subtree(qs: QuerySet, federation_id: int, path_lookup: str = "federation__path") -> QuerySet:
+    """Restrict `qs` to one federation's subtree; nothing when that federation does not exist."""
+    federation = Federation.objects.filter(pk=federation_id).only("path").first()
+    if federation is None:
+        return qs.none()
+    return qs.filter(**{f"{path_lookup}__startswith": federation.path})
+
+
 def non_public_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}ownership__in": PUBLIC_OWNERSHIPS})
 
@@ -91,8 +99,7 @@ def enterprise_list(
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.federation:
-        federation = Federation.objects.filter(pk=filters.federation).only("path").first()
-        qs = qs.filter(federation__path__startswith=federation.path) if federation else qs.none()
+        qs = in_subtree(qs, filters.federation)
     if filters.industry:
         qs = qs.filter(industry=filters.industry)
     if filters.ownership == "non_public":
@@ -132,8 +139,7 @@ def union_list(
     if q:
         qs = qs.filter(search_q(q))
     if federation:
-        fed = Federation.objects.filter(pk=federation).only("path").first()
-        qs = qs.filter(federation__path__startswith=fed.path) if fed else qs.none()
+        qs = in_subtree(qs, federation)
     if kind:
         qs = qs.filter(kind=kind)
     qs = qs.annotate(enterprise_count=Count("enterprises", distinct=True))
@@ -167,8 +173,7 @@ def officer_list(
                 Q(person__search_text__contains=word) | Q(union__search_text__contains=word)
             )
     if federation:
-        fed = Federation.objects.filter(pk=federation).only("path").first()
-        qs = qs.filter(union__federation__path__startswith=fed.path) if fed else qs.none()
+        qs = in_subtree(qs, federation, "union__federation__path")
     if position:
         qs = qs.filter(position=position)
     if registration:

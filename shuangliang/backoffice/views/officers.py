@@ -13,7 +13,7 @@ from shuangliang.core.access import can, get_visible_or_404, visible
 from shuangliang.core.actionlog import history_for, log_action
 from shuangliang.register import services
 from shuangliang.register.models import Officer, Person, Union
-from shuangliang.register.selectors import federations_for_filter
+from shuangliang.register.selectors import federations_for_filter, in_subtree, search_q
 from shuangliang.register.selectors import officer_list as select_officers
 
 from ..filters import OfficerFilterForm
@@ -181,13 +181,8 @@ def cadre_register(request: HttpRequest) -> HttpResponse:
     kwargs = form.to_kwargs()
     unions = visible(Union.objects.all(), request.user).select_related("federation")
     if kwargs["federation"]:
-        chosen = federations.filter(pk=kwargs["federation"]).first()
-        unions = (
-            unions.filter(federation__path__startswith=chosen.path) if chosen else unions.none()
-        )
+        unions = in_subtree(unions, kwargs["federation"])
     if kwargs["q"]:
-        from shuangliang.register.selectors import search_q
-
         unions = unions.filter(search_q(kwargs["q"]))
     active = Q(officers__status=Officer.Status.ACTIVE)
     unions = (
