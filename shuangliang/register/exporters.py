@@ -6,14 +6,14 @@ that does not grow with the rows is decided here with select_related / prefetch_
 
 from collections.abc import Iterator
 
-from django.db.models import Model, Prefetch
+from django.db.models import Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangliang.core.exports import Exporter
 
-from .models import Enterprise, Officer, Person, Position, Union, mask_phone
+from .models import Enterprise, Officer, Person, Union, mask_phone
 from .selectors import EnterpriseFilters, enterprise_list, officer_list, union_list
 
 CHUNK_SIZE = 2000
@@ -78,12 +78,7 @@ class UnionExporter(Exporter):
     widths = (36, 22, 14, 16, 10, 12, 10, 10, 30, 16, 12, 10, 12, 10, 10, 12, 16)
 
     def __init__(self, *, user, **filters):
-        chairs = Officer.objects.filter(
-            position=Position.CHAIR, status=Officer.Status.ACTIVE
-        ).select_related("person")
-        self.queryset = union_list(user=user, **filters).prefetch_related(
-            Prefetch("officers", queryset=chairs, to_attr="chairs_in_office")
-        )
+        self.queryset = union_list(user=user, **filters)
 
     def get_headers(self) -> list[str]:
         headers = [_label(Union, name) for name in ("name", "credit_code", "kind", "federation")]

@@ -5,7 +5,18 @@ Every figure is computed here once and used by pages, exports and the API alike.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from shuangliang.core.access import visible
@@ -151,6 +162,11 @@ def union_list(
         "term": "term_start",
         "-term": "-term_start",
     }
+    chairs = Officer.objects.filter(
+        position=Position.CHAIR, status=Officer.Status.ACTIVE
+    ).select_related("person")
+    # The page and its export show the same chair: `chairs_in_office` on every union.
+    qs = qs.prefetch_related(Prefetch("officers", queryset=chairs, to_attr="chairs_in_office"))
     return qs.order_by(sorts.get(sort, "name"), "id")
 
 

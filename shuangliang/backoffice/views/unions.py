@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,15 +33,7 @@ def union_list(request: HttpRequest) -> HttpResponse:
     federations = federations_for_filter(user=request.user).filter(depth__gte=1)
     form = UnionFilterForm(request.GET or None, federations=federations)
     sort = request.GET.get("sort", "name")
-    queryset = select_unions(user=request.user, sort=sort, **form.to_kwargs()).prefetch_related(
-        Prefetch(
-            "officers",
-            queryset=Officer.objects.filter(
-                position="chair", status=Officer.Status.ACTIVE
-            ).select_related("person"),
-            to_attr="current_chairs",
-        )
-    )
+    queryset = select_unions(user=request.user, sort=sort, **form.to_kwargs())
     page = paginate(request, queryset)
     return render(
         request,
