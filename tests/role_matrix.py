@@ -1,4 +1,8 @@
-"""Reads tests/role_matrix.toml: which roles may use each route with each method."""
+"""Reads the role matrix: which roles may use each route with each method.
+
+tests/role_matrix.toml holds the groups and the register's routes; each later capability keeps
+its routes in a file of its own under tests/role_matrix.d/ (same format, groups shared).
+"""
 
 import tomllib
 from dataclasses import dataclass
@@ -7,6 +11,7 @@ from pathlib import Path
 from django.urls import URLPattern, URLResolver, get_resolver
 
 MATRIX_FILE = Path(__file__).with_name("role_matrix.toml")
+MATRIX_DIR = Path(__file__).with_name("role_matrix.d")
 METHODS = ("GET", "POST")
 # Routes whose access is Django's own business, checked by a test of their own.
 IGNORED_NAMESPACES = {"admin"}
@@ -33,8 +38,15 @@ def _expand(items: list[str], groups: dict[str, list[str]]) -> set[str]:
 def load_matrix() -> list[Entry]:
     data = tomllib.loads(MATRIX_FILE.read_text(encoding="utf-8"))
     groups = data["groups"]
+    routes = dict(data["routes"])
+    for path in sorted(MATRIX_DIR.glob("*.toml")):
+        extra = tomllib.loads(path.read_text(encoding="utf-8"))
+        for name, spec in extra.get("routes", {}).items():
+            if name in routes:
+                raise ValueError(f"{path.name}: route {name!r} is already in the matrix")
+            routes[name] = spec
     entries = []
-    for name, spec in data["routes"].items():
+    for name, spec in routes.items():
         for method in METHODS:
             if method in spec:
                 entries.append(
