@@ -2,9 +2,11 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # 9 random bytes → 12 URL-safe characters, 72 bits: short enough for a QR code that
 # scans from across a room, far too many to enumerate.
@@ -93,3 +95,93 @@ class Credential(models.Model):
     def union(self):
         """The officer's union (lets the action log scope entries like the union's)."""
         return self.officer.union
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    """Evidence photos keep the random name `clean_image` gave them, under their own folder."""
+    return f"doublebright/evidence/{filename}"
+
+
+class DoubleBrightStatus(models.Model):
+    """One union's Double Bright checklist (雙亮) and where it stands in review.
+
+    Whether the union counts as compliant is never stored: it is computed in the database
+    (`doublebright.compliance.compliant_q`) from the state, the items, the evidence and the
+    officers' changes since the last submission, so a change of chair takes it away at once.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("double bright state", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("double bright state", "Awaiting review")
+        CONFIRMED = "confirmed", pgettext_lazy("double bright state", "Confirmed")
+        REJECTED = "rejected", pgettext_lazy("double bright state", "Returned")
+
+    union = models.OneToOneField(
+        "register.Union",
+        verbose_name=_("union"),
+        on_delete=models.CASCADE,
+        related_name="double_bright_status",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    signboard_hung = models.BooleanField(_("union signboard hung"), default=False)
+    signboard_photo = models.ImageField(
+        _("photo of the signboard"), upload_to=evidence_upload_to, blank=True
+    )
+    identities_posted = models.BooleanField(
+        _("cadres' identities posted on the notice board"), default=False
+    )
+    notice_board_photo = models.ImageField(
+        _("photo of the notice board"), upload_to=evidence_upload_to, blank=True
+    )
+    badges_worn = models.BooleanField(_("chair and vice chairs wear their badges"), default=False)
+    contact_cards_handed_out = models.PositiveIntegerField(
+        _("contact cards handed out"), default=0
+    )
+    address_published = models.BooleanField(_("office address published"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The local date of `submitted_at`, so officer dates compare with it inside the database.
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejection_reason = models.TextField(_("reason for returning"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Double Bright status")
+        verbose_name_plural = _("Double Bright statuses")
+        ordering = ["union_id"]
+        constraints = [
+            models.CheckConstraint(
+                name="double_bright_submitted_has_time",
+                condition=Q(state="draft")
+                | Q(submitted_at__isnull=False, submitted_on__isnull=False),
+                violation_error_message=_("A submitted status needs its submission time."),
+            ),
+            models.CheckConstraint(
+                name="double_bright_rejected_has_reason",
+                condition=~Q(state="rejected") | ~Q(rejection_reason=""),
+                violation_error_message=_("A returned status needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.union)
+
