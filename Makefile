@@ -1,5 +1,6 @@
 # Shuangliang: `make run` starts the demo on this machine, `make test` runs what CI runs.
-# The shell work lives in scripts/ (venv.sh, system-deps.sh, test.sh, test-postgres.sh).
+# The shell work lives in scripts/ (venv.sh, serve.sh, system-deps.sh, test.sh,
+# test-postgres.sh).
 
 SHELL := /bin/bash
 PORT ?= 8000
@@ -31,11 +32,9 @@ run: $(RUNTIME_STAMP)
 	@echo "  cadre     a federation cadre assigned to enterprises"
 	@echo "  chair     the chair of one enterprise union"
 	@echo
-	@# DEBUG stays off unless the environment sets it, so the demo shows the real error
-	@# pages; --insecure serves static files live from the source tree all the same, and
 	@# collectstatic fills STATIC_ROOT for whitenoise (which warns when it is missing).
 	@$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
+	@PY=$(PY) PORT=$(PORT) bash scripts/serve.sh
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "shuangliang.core",
     "shuangliang.register",
     "shuangliang.campaign",
@@ -209,6 +211,19 @@ REELECTION_WARNING_DAYS = int(os.environ.get("REELECTION_WARNING_DAYS", 180))
 # Rows at which an import is refused outright, to keep memory bounded.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
-# Imports run in a background thread with a progress bar; inline when this is set (tests).
-IMPORT_RUN_INLINE = env_bool("IMPORT_RUN_INLINE", False)
+
+# Background work (imports, batch printing) runs as django-tasks tasks. The database backend
+# keeps the queue in our own database and needs a worker (`manage.py db_worker`, started by
+# `make run`); "immediate" runs each task inside the request that asks for it (tests, or a
+# machine where no worker can run).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")],
+        "QUEUES": ["default"],
+    }
+}
 LIST_PAGE_SIZE = 50

@@ -4,12 +4,12 @@ hostile files, and the web flow with its access rules."""
 import datetime
 import importlib
 import io
-import threading
 import zipfile
 
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -22,7 +22,6 @@ from shuangliang.register.importers import (
     inspect_workbook,
     register_import,
 )
-from shuangliang.register.importers.jobs import runs_inline
 from shuangliang.register.models import (
     Enterprise,
     Federation,
@@ -629,7 +628,6 @@ def test_hostile_damaged_zip_is_refused(db):
 
 @pytest.fixture
 def inline_imports(settings, tmp_path):
-    settings.IMPORT_RUN_INLINE = True
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -860,23 +858,22 @@ def default_contract_kinds(transactional_db):
     migration.create_kinds(django_apps, None)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_import_runs_in_a_background_thread_and_reports_progress(
+def test_import_waits_for_the_worker_and_reports_progress(
     default_contract_kinds, world, settings, tmp_path
 ):
-    settings.IMPORT_RUN_INLINE = False
-    if runs_inline():
-        pytest.skip("an in-memory SQLite cannot be shared with a worker thread; runs on PostgreSQL")
+    """With the database backend the check is queued when the request commits and a worker
+    (`manage.py db_worker`) runs it; the page shows the job queued until then."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MEDIA_ROOT = tmp_path
     client = english_client(world, "county_c1")
+    # A transactional test: the worker commits and closes connections as in production.
     _upload(client, roster([roster_row(n) for n in range(1, 301)]), world.c1)
-    # Wait for the worker without touching the database meanwhile: the in-memory SQLite
-    # of the tests locks whole tables between threads (a file database in WAL mode does not).
-    workers = [t for t in threading.enumerate() if t.name.startswith("import-job-")]
-    assert len(workers) == 1
-    workers[0].join(timeout=60)
-    assert not workers[0].is_alive()
     job = latest_job()
+    assert job.status == ImportJob.Status.QUEUED
+    status_page = client.get(reverse("backoffice:import_status", args=[job.pk]))
+    assert status_page.status_code == 200
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
     assert job.status == ImportJob.Status.READY
     assert (job.total_rows, job.processed_rows) == (300, 300)
     assert job.counts["enterprises"] == 300

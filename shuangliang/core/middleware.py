@@ -1,5 +1,6 @@
 """Request id for logs and the action log, and the security headers of every response."""
 
+import contextlib
 import contextvars
 import logging
 import secrets
@@ -26,6 +27,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+@contextlib.contextmanager
+def use_request_id(request_id: str):
+    """Run a block (a background task) under the id of the request that started it."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -3,24 +3,23 @@
     mapping ──mapped──▶ queued ──▶ validating ──▶ invalid | ready | failed
     ready ──confirmed──▶ importing ──▶ done | invalid | failed
 
-Both runs go through `register_import` (the check is its dry run). They run in a thread
-started once the request's transaction has committed, or inline in the request when
-settings.IMPORT_RUN_INLINE is set or the database is an in-memory SQLite (see runs_inline).
-Moves between states are conditional updates, so a double-clicked confirm writes once. The
-uploaded file is deleted when a job ends.
+Both runs go through `register_import` (the check is its dry run). They run as the background
+task `import_job_run` (core/background.py: a worker picks it up once the request's transaction
+has committed; with the immediate backend it runs inside the request). Moves between states are
+conditional updates, so a double-clicked confirm writes once. The uploaded file is deleted when
+a job ends.
 """
 
-import contextvars
 import datetime
 import logging
-import threading
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shuangliang.core.background import background_task, enqueue_on_commit
 from shuangliang.core.models import ImportJob
 from shuangliang.core.xlsx import SpreadsheetError
 
@@ -118,31 +117,14 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def runs_inline() -> bool:
-    """Whether jobs run in the request instead of a thread."""
-    if getattr(settings, "IMPORT_RUN_INLINE", False):
-        return True
-    # An in-memory SQLite database (the tests') locks whole tables between threads, so a
-    # worker would fail on the progress page's first poll; a file database in WAL mode and
-    # PostgreSQL do not.
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-
 def _start(job: ImportJob, phase: str) -> None:
-    if runs_inline():
-        _run(job.pk, phase)
-        return
-    context = contextvars.copy_context()  # keeps the request id for the action log
+    enqueue_on_commit(import_job_run, job.pk, phase)
 
-    def work() -> None:
-        close_old_connections()
-        try:
-            context.run(_run, job.pk, phase)
-        finally:
-            connection.close()  # the thread's own connection
 
-    thread = threading.Thread(target=work, name=f"import-job-{job.pk}", daemon=True)
-    transaction.on_commit(thread.start)
+@background_task
+def import_job_run(job_pk: int, phase: str) -> None:
+    """Check or write an import job (the background task)."""
+    _run(job_pk, phase)
 
 
 def _run(job_pk: int, phase: str) -> None:
