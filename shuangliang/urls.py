@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from shuangliang.core.views import health
+
 urlpatterns = [
     path("", include("shuangliang.backoffice.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", include("shuangliang.public.urls")),
     path("api/v1/", include("shuangliang.api.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
 ]
 
 handler500 = "shuangliang.core.views.server_error"
