@@ -185,3 +185,73 @@ class DoubleBrightStatus(models.Model):
     def __str__(self) -> str:
         return str(self.union)
 
+
+def print_job_upload_to(instance, filename: str) -> str:
+    """Batch PDFs get a random name: they hold cadres' names and, with consent, phones."""
+    return f"print/{secrets.token_hex(16)}.pdf"
+
+
+class PrintJob(models.Model):
+    """One batch of print materials (badges, contact cards or signboards) for a federation's
+    subtree, rendered in the background into one PDF.
+
+    `cache_key` fingerprints everything the PDF is made from (kind, options, language,
+    federation and the state of the data), so a finished job answers any later request with
+    the same key until the data changes.
+    """
+
+    class Kind(models.TextChoices):
+        BADGES = "badges", _("Badges")
+        CARDS = "cards", _("Contact cards")
+        SIGNBOARDS = "signboards", _("Signboards")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Printing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    federation = models.ForeignKey(
+        "register.Federation",
+        verbose_name=_("federation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("materials"), max_length=16, choices=Kind.choices)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=16)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to=print_job_upload_to, blank=True)
+    cache_key = models.CharField(max_length=64, db_index=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("print batch")
+        verbose_name_plural = _("print batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.federation} · {self.get_kind_display()} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}

@@ -111,15 +111,23 @@ def badge_pdf(
     *,
     sheet: Sheet | None = None,
     language: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """One PDF of badges, one per officer in the given order: a page each at card size,
     or n-up when a sheet (e.g. A4_BADGES_8UP) is given; each QR leads to the officer's
-    verification address."""
+    verification address. `progress` is told how many badges are drawn so far."""
     with translation.override(_language(language)):
         records = [
             {**officer_fields(officer), "qr.url": verify_url_for(officer)} for officer in officers
         ]
-        return render(BADGE, records, sheet, language=_language(language), title=_("Badges"))
+        return render(
+            BADGE,
+            records,
+            sheet,
+            language=_language(language),
+            title=_("Badges"),
+            progress=progress,
+        )
 
 
 def contact_cards_pdf(
@@ -129,6 +137,7 @@ def contact_cards_pdf(
     service_promise: str | None = None,
     sheet: Sheet | None = A4_CARDS_10UP,
     language: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """One PDF of contact cards in the given order, 10 to an A4 sheet with crop marks by
     default (sheet=None: a page per card); each QR leads to the officer's verification
@@ -146,7 +155,12 @@ def contact_cards_pdf(
             for officer in officers
         ]
         return render(
-            CONTACT_CARD, records, sheet, language=_language(language), title=_("Contact cards")
+            CONTACT_CARD,
+            records,
+            sheet,
+            language=_language(language),
+            title=_("Contact cards"),
+            progress=progress,
         )
 
 
@@ -167,6 +181,31 @@ def signboard_pdf(
     with translation.override(_language(language)):
         record = {**union_fields(union), "qr.url": public_url}
         return render(layout, [record], language=_language(language), title=union.name)
+
+
+def signboards_pdf(
+    unions: Iterable[Union],
+    public_url_for: Callable[[Union], str],
+    orientation: Literal["horizontal", "vertical"] = "horizontal",
+    *,
+    size_mm: tuple[float, float] | None = None,
+    language: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """Many unions' signboards in one PDF, a page each in the given order, as
+    `signboard_pdf` draws them; `progress` is told how many are drawn so far."""
+    layout = SIGNBOARDS[orientation]
+    if size_mm is not None:
+        layout = layout.scaled(*size_mm)
+    with translation.override(_language(language)):
+        records = [{**union_fields(union), "qr.url": public_url_for(union)} for union in unions]
+        return render(
+            layout,
+            records,
+            language=_language(language),
+            title=_("Signboards"),
+            progress=progress,
+        )
 
 
 def poster_pdf(

@@ -9,7 +9,7 @@ fetched, and no file is opened but the shipped font.
 import hashlib
 import io
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import segno
@@ -41,10 +41,12 @@ def render(
     *,
     language: str | None = None,
     title: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """One PDF with every record drawn in the layout: a page (or more, for a repeat that
     overflows) per record, or `sheet.capacity` records per sheet with crop marks. Fixed
-    labels are translated into `language` (default: the active language)."""
+    labels are translated into `language` (default: the active language). `progress`, if
+    given, is called with the number of records drawn so far (a batch's progress bar)."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     records = list(records)
     if not records:
@@ -54,10 +56,12 @@ def render(
     with translation.override(language):
         canvas = Canvas(title=title or layout.name)
         if sheet is None:
-            for record in records:
+            for index, record in enumerate(records):
                 for page_record in _pages(layout, record):
                     canvas.pdf.add_page(format=(layout.width, layout.height))
                     canvas.draw_layout(layout, page_record, 0, 0)
+                if progress is not None:
+                    progress(index + 1)
         else:
             slots = sheet.slots(layout)
             for start in range(0, len(records), sheet.capacity):
@@ -67,6 +71,8 @@ def render(
                     canvas.crop_marks(sheet, layout)
                 for (x, y), record in zip(slots, chunk, strict=False):
                     canvas.draw_layout(layout, record, x, y)
+                if progress is not None:
+                    progress(start + len(chunk))
         return bytes(canvas.pdf.output())
 
 
