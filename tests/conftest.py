@@ -6,6 +6,7 @@ city ── county C1 ── township T1 ── enterprise E1 (union U1, chair o
 """
 
 import datetime
+import importlib
 from types import SimpleNamespace
 
 import pytest
@@ -49,6 +50,18 @@ def tasks_run_in_request(settings):
     """Background tasks run inside the request that starts them (the immediate backend); a
     test of the worker itself switches to the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def default_contract_kinds(transactional_db):
+    """A transactional test may run after another one emptied the tables; put back what the
+    data migration put there, which the world fixture needs."""
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "shuangliang.register.migrations.0002_default_contract_kinds"
+    )
+    migration.create_kinds(apps, None)
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 hostile files, and the web flow with its access rules."""
 
 import datetime
-import importlib
 import io
 import zipfile
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -846,16 +844,6 @@ def test_officer_sheet_finds_a_registered_union_by_name_in_either_script(world):
     result = register_import(file=file, federation=world.c1)
     assert result.errors == []
     assert Officer.objects.get(person__name="繁体委员").union == world.u1
-
-
-@pytest.fixture
-def default_contract_kinds(transactional_db):
-    """A transactional test may run after another one emptied the tables; put back what the
-    data migration put there, which the world fixture needs."""
-    migration = importlib.import_module(
-        "shuangliang.register.migrations.0002_default_contract_kinds"
-    )
-    migration.create_kinds(django_apps, None)
 
 
 def test_import_waits_for_the_worker_and_reports_progress(
