@@ -5,12 +5,15 @@
     python scripts/i18n.py fill      # zh_Hant msgstr = zh_Hans msgstr converted to Traditional
     python scripts/i18n.py compile   # .po -> .mo with polib (no gettext needed)
     python scripts/i18n.py check     # exit 1 if a zh_Hans/zh_Hant string is untranslated or stale
+    python scripts/i18n.py todo FILE   # write the untranslated zh_Hans msgids to FILE (JSON)
+    python scripts/i18n.py apply FILE  # take zh_Hans translations from FILE ({msgid: msgstr})
 
 Simplified Chinese is translated by hand; Traditional is derived from it character by
 character (zhconv), with the overrides below where the derived form is not what a reader of
 Traditional Chinese expects. English is the msgid itself.
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +100,39 @@ def stale_mo(lang: str) -> bool:
     return compiled != source
 
 
+def todo(path: str) -> None:
+    """The untranslated zh_Hans entries as {msgid: ""} (plurals as {msgid: ["", ...]})."""
+    out = {}
+    for entry in polib.pofile(str(po_path("zh_Hans"))):
+        if entry.obsolete or entry.msgctxt:
+            continue
+        values = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        if "fuzzy" in entry.flags or not all(values):
+            out[entry.msgid] = [""] if entry.msgid_plural else ""
+    Path(path).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"{len(out)} strings to translate in {path}")
+
+
+def apply(path: str) -> None:
+    """Set zh_Hans msgstr from a {msgid: msgstr} file; empty values are skipped."""
+    translations = json.loads(Path(path).read_text(encoding="utf-8"))
+    po = polib.pofile(str(po_path("zh_Hans")))
+    done = 0
+    for entry in po:
+        value = translations.get(entry.msgid)
+        if not value or entry.msgctxt:
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: value[0] if isinstance(value, list) else value}
+        else:
+            entry.msgstr = value
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        done += 1
+    po.save()
+    print(f"{done} strings translated")
+
+
 def check() -> int:
     problems = []
     for lang in ("zh_Hans", "zh_Hant"):
@@ -119,5 +155,7 @@ if __name__ == "__main__":
         compile_all()
     elif command == "check":
         sys.exit(check())
+    elif command in ("todo", "apply") and len(sys.argv) == 3:
+        (todo if command == "todo" else apply)(sys.argv[2])
     else:
         sys.exit(__doc__)
