@@ -100,15 +100,20 @@ def stale_mo(lang: str) -> bool:
     return compiled != source
 
 
+def key(entry: polib.POEntry) -> str:
+    """An entry's key in the todo file: the msgid, after "context|" when it has a context."""
+    return f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid
+
+
 def todo(path: str) -> None:
     """The untranslated zh_Hans entries as {msgid: ""} (plurals as {msgid: ["", ...]})."""
     out = {}
     for entry in polib.pofile(str(po_path("zh_Hans"))):
-        if entry.obsolete or entry.msgctxt:
+        if entry.obsolete:
             continue
         values = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         if "fuzzy" in entry.flags or not all(values):
-            out[entry.msgid] = [""] if entry.msgid_plural else ""
+            out[key(entry)] = [""] if entry.msgid_plural else ""
     Path(path).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{len(out)} strings to translate in {path}")
 
@@ -119,8 +124,8 @@ def apply(path: str) -> None:
     po = polib.pofile(str(po_path("zh_Hans")))
     done = 0
     for entry in po:
-        value = translations.get(entry.msgid)
-        if not value or entry.msgctxt:
+        value = translations.get(key(entry))
+        if not value:
             continue
         if entry.msgid_plural:
             entry.msgstr_plural = {0: value[0] if isinstance(value, list) else value}
