@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("double-bright/status/", include("shuangliang.doublebright.status_urls")),
     path("double-bright/", include("shuangliang.doublebright.urls")),
     path("", include("shuangliang.public.urls")),
     path("api/v1/", include("shuangliang.api.urls")),

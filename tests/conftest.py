@@ -129,6 +129,25 @@ def world(db):
     chair3.person.save()
     union_page = union_page_ensure(union=u1)
     credential = credential_ensure(officer=chair3)
+    # Double Bright status (issue 3): U1's checklist, submitted and awaiting review (its
+    # evidence photos are names only: the photo routes answer with a placeholder).
+    from django.utils import timezone
+
+    from shuangliang.doublebright.models import DoubleBrightStatus
+
+    db_status = DoubleBrightStatus.objects.create(
+        union=u1,
+        state=DoubleBrightStatus.State.SUBMITTED,
+        signboard_hung=True,
+        signboard_photo="doublebright/evidence/world-signboard.jpg",
+        identities_posted=True,
+        notice_board_photo="doublebright/evidence/world-notice-board.jpg",
+        badges_worn=True,
+        contact_cards_handed_out=20,
+        address_published=True,
+        submitted_at=timezone.now(),
+        submitted_on=timezone.localdate(),
+    )
     return SimpleNamespace(
         city=city,
         c1=c1,
@@ -149,6 +168,7 @@ def world(db):
         import_job=import_job,
         union_page=union_page,
         credential=credential,
+        db_status=db_status,
         users=users,
     )
 

@@ -149,6 +149,15 @@ def scope_q(model: type[Model], scope: Scope, action: Action) -> Q:
 
         officers = Officer.objects.filter(scope_q(Officer, scope, action)).values("person_id")
         return Q(pk__in=officers)
+    if label == "doublebright.doublebrightstatus":
+        # Like the union's officers: staff of the subtree and the union's own cadres fill it
+        # in; who may confirm or return it is narrower (doublebright.status_selectors).
+        q = _paths_q("union__federation__path", paths)
+        if union_ids:
+            q |= Q(union_id__in=union_ids)
+        if action == "view" and scope.is_assigned_cadre:
+            q |= Q(union_id__in=_assigned_union_ids(scope))
+        return q
     raise LookupError(f"No access rule for {label}")
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shuangliang.core.access import visible
 from shuangliang.core.text import normalise_query
+from shuangliang.doublebright.compliance import compliant_q as double_bright_compliant_q
 
 from .models import (
     FOCUS_TAGS,
@@ -225,11 +226,24 @@ def stats_summary(*, user, federation: Federation | None = None) -> dict:
             "pk", filter=Q(union__isnull=False) & three_contracts_q("union_id")
         ),
         non_public_operating=Count("pk", filter=non_public_q()),
+        double_bright_compliant=Count(
+            "pk",
+            filter=Q(union__isnull=False)
+            & double_bright_compliant_q(
+                prefix="union__double_bright_status__", union_ref="union_id"
+            ),
+        ),
     )
     total = figures["enterprises_operating"]
     figures["coverage_rate"] = round(figures["unions_founded"] / total, 4) if total else 0.0
     figures["three_contracts_rate"] = (
         round(figures["three_contracts_signed"] / figures["unions_founded"], 4)
+        if figures["unions_founded"]
+        else 0.0
+    )
+    # Double Bright (issue 3): enterprises whose union is compliant, over those with a union.
+    figures["double_bright_rate"] = (
+        round(figures["double_bright_compliant"] / figures["unions_founded"], 4)
         if figures["unions_founded"]
         else 0.0
     )

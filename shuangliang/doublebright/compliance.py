@@ -1,0 +1,115 @@
+"""When a union is "Double Bright compliant", as one database expression.
+
+A union is compliant when its status has been confirmed by the federation, every item of
+the checklist holds (with its photo evidence), its office address is on record, and no
+officer of the union was appointed or left office after the status was submitted. Nothing
+of this is stored: the page, the API and the coverage figures all filter with `compliant_q`,
+so a change of chair makes the union non-compliant on the next request, without a job.
+
+This module imports only models, so `register.selectors` can use it without a cycle.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from shuangliang.register.models import Officer
+
+from .models import DoubleBrightStatus
+
+State = DoubleBrightStatus.State
+
+# The checklist's items, each with the condition that makes it hold (on the status row).
+# Every item is required; none can be marked "not applicable".
+ITEM_FIELDS = (
+    "signboard_hung",
+    "signboard_photo",
+    "identities_posted",
+    "notice_board_photo",
+    "badges_worn",
+    "contact_cards_handed_out",
+    "address_published",
+)
+
+
+def items_hold_q(prefix: str = "") -> Q:
+    """Every item of the checklist holds, photos included (prefix leads to the status)."""
+    return (
+        Q(
+            **{
+                f"{prefix}signboard_hung": True,
+                f"{prefix}identities_posted": True,
+                f"{prefix}badges_worn": True,
+                f"{prefix}address_published": True,
+                f"{prefix}contact_cards_handed_out__gte": 1,
+            }
+        )
+        & ~Q(**{f"{prefix}signboard_photo": ""})
+        & ~Q(**{f"{prefix}notice_board_photo": ""})
+    )
+
+
+def officer_changed_after_q(
+    *, at_ref, on_ref, today: datetime.date | None = None, union_ref="union_id"
+) -> Exists:
+    """An officer of the union took or left office after the moment `at_ref` (on `on_ref`).
+
+    A change counts by the date it takes effect: an appointment or departure dated after the
+    submission day, once that day has come. On the submission day itself the time it was
+    recorded decides, so a chair replaced an hour after the submission still counts.
+    Back-dated records of earlier changes do not: the submission was made after them.
+    """
+    today = today or timezone.localdate()
+    appointed = Q(term_start__lte=today) & (
+        Q(term_start__gt=on_ref) | Q(term_start=on_ref, created_at__gt=at_ref)
+    )
+    left = (
+        Q(ended_on__isnull=False, ended_on__lte=today)
+        & ~Q(status=Officer.Status.ACTIVE)
+        & (Q(ended_on__gt=on_ref) | Q(ended_on=on_ref, updated_at__gt=at_ref))
+    )
+    return Exists(Officer.objects.filter(appointed | left, union_id=OuterRef(union_ref)))
+
+
+def officers_changed_q(prefix: str = "double_bright_status__") -> Q:
+    """For Union querysets: officers changed after the union's last submission."""
+    return Q(
+        officer_changed_after_q(
+            at_ref=OuterRef(f"{prefix}submitted_at"),
+            on_ref=OuterRef(f"{prefix}submitted_on"),
+            union_ref="pk",
+        )
+    )
+
+
+def compliant_q(prefix: str = "double_bright_status__", union_ref: str = "pk") -> Q:
+    """For Union querysets (or, with prefix 'union__double_bright_status__' and union_ref
+    'union_id', Enterprise querysets): the union is Double Bright compliant."""
+    union_prefix = prefix.removesuffix("double_bright_status__")
+    changed = officer_changed_after_q(
+        at_ref=OuterRef(f"{prefix}submitted_at"),
+        on_ref=OuterRef(f"{prefix}submitted_on"),
+        union_ref=union_ref,
+    )
+    return (
+        Q(**{f"{prefix}state": State.CONFIRMED})
+        & items_hold_q(prefix)
+        & ~Q(**{f"{union_prefix}office_address": ""})
+        & ~Q(changed)
+    )
+
+
+def status_officers_changed(status: DoubleBrightStatus) -> bool:
+    """For one status row: officers changed after its submission (False if never submitted)."""
+    if status.submitted_at is None:
+        return False
+    return (
+        DoubleBrightStatus.objects.filter(pk=status.pk)
+        .filter(
+            officer_changed_after_q(
+                at_ref=OuterRef("submitted_at"), on_ref=OuterRef("submitted_on")
+            )
+        )
+        .exists()
+    )
