@@ -4,11 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from shuangliang.core.auth import LockingAuthenticationForm
 from shuangliang.core.views import health
 
 urlpatterns = [
     path("", include("shuangliang.backoffice.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LockingAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("double-bright/status/", include("shuangliang.doublebright.status_urls")),

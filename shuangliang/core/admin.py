@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActionLogEntry, Membership
+from .models import ActionLogEntry, LoginFailure, Membership
 
 
 @admin.register(Membership)
@@ -24,4 +24,18 @@ class ActionLogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Deleting an account's failures lifts its lockout at once."""
+
+    list_display = ["username", "at"]
+    search_fields = ["username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

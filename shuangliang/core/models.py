@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -163,3 +164,24 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.IMPORTING}
+
+
+class LoginFailure(models.Model):
+    """A failed login for an account name; enough of them lock the account for a while.
+
+    Keyed by the account name, not the client address, so a forged X-Forwarded-For header
+    cannot reset the count. No address or password is stored. Rows older than the lockout
+    window are deleted as new failures arrive, and all of an account's rows on a successful
+    login.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.at:%Y-%m-%d %H:%M}"
