@@ -148,6 +148,19 @@ def world(db):
         submitted_at=timezone.now(),
         submitted_on=timezone.localdate(),
     )
+    # Print materials (issue 3): a batch of T1's badges asked for by county C1's staff, still
+    # waiting for a worker (its download leads back to its progress page).
+    from shuangliang.doublebright.models import PrintJob
+
+    print_job = PrintJob.objects.create(
+        created_by=users["county_c1"],
+        federation=t1,
+        kind=PrintJob.Kind.BADGES,
+        options={"positions": "leaders", "sheet": "a4"},
+        language="zh-hans",
+        cache_key="world",
+        progress_total=1,
+    )
     return SimpleNamespace(
         city=city,
         c1=c1,
@@ -168,6 +181,7 @@ def world(db):
         import_job=import_job,
         union_page=union_page,
         credential=credential,
+        print_job=print_job,
         db_status=db_status,
         users=users,
     )

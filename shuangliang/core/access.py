@@ -144,6 +144,11 @@ def scope_q(model: type[Model], scope: Scope, action: Action) -> Q:
         if action == "view" and scope.is_assigned_cadre:
             q |= Q(union_id__in=_assigned_union_ids(scope))
         return q
+    if label == "doublebright.printjob":
+        # A batch holds every cadre of a township or county: it is for the staff and leaders
+        # whose subtree holds its federation (its requester while they keep that role), never
+        # for a union officer, whose own union is only one of those in it.
+        return _paths_q("federation__path", paths)
     if label == "register.person":
         from shuangliang.register.models import Officer
 
