@@ -1,9 +1,10 @@
 """Error pages (short, in the user's language, with a support id) and the health check."""
 
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import timezone
@@ -13,9 +14,17 @@ logger = logging.getLogger(__name__)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A 500 page that shows only the request id a clerk can quote to support."""
-    template = loader.get_template("500.html")
+    """A 500 page that shows only the request id a clerk can quote to support.
+
+    When the database could not be reached (the request's transaction, if any, was rolled
+    back), a 503 page says so and asks the client to come back: QUALITY.md D4.
+    """
     context = {"support_id": getattr(request, "request_id", "-")}
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = "60"
+        return response
+    template = loader.get_template("500.html")
     return HttpResponse(template.render(context), status=500)
 
 
