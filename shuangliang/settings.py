@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shuangliang.register",
     "shuangliang.campaign",
     "shuangliang.doublebright",
+    "shuangliang.appeals",
     "shuangliang.public",
     "shuangliang.backoffice",
     "shuangliang.api",

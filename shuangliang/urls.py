@@ -19,6 +19,8 @@ urlpatterns = [
     path("double-bright/status/", include("shuangliang.doublebright.status_urls")),
     path("double-bright/", include("shuangliang.doublebright.urls")),
     path("", include("shuangliang.public.urls")),
+    path("", include("shuangliang.appeals.urls_public")),
+    path("appeals/", include("shuangliang.appeals.urls_staff")),
     path("api/v1/", include("shuangliang.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),

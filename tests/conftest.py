@@ -161,6 +161,10 @@ def world(db):
         cache_key="world",
         progress_total=1,
     )
+    # Appeals (issue 4): one routed to U1, one straight to county C1, an attachment, a holiday.
+    from .appeals_world import appeal_world_objects
+
+    appeals = appeal_world_objects(u1=u1, e1=e1, c1=c1)
     return SimpleNamespace(
         city=city,
         c1=c1,
@@ -184,6 +188,7 @@ def world(db):
         print_job=print_job,
         db_status=db_status,
         users=users,
+        **appeals,
     )
 
 

@@ -163,6 +163,20 @@ def scope_q(model: type[Model], scope: Scope, action: Action) -> Q:
         if action == "view" and scope.is_assigned_cadre:
             q |= Q(union_id__in=_assigned_union_ids(scope))
         return q
+    if label == "appeals.appeal":
+        # Appeals: the handling federation's line upwards; a union only while it handles the
+        # appeal (never one the worker sent to the federation); a cadre what is assigned to them.
+        q = _paths_q("handling_federation__path", paths)
+        if union_ids:
+            q |= Q(route="union", handling_union_id__in=union_ids)
+        if scope.is_assigned_cadre:
+            q |= Q(assignee_id=scope.user_id)
+        return q
+    if label in {"appeals.attachment", "appeals.message", "appeals.contactnote"}:
+        from shuangliang.appeals.models import Appeal
+
+        appeals = Appeal.objects.filter(scope_q(Appeal, scope, action)).values("pk")
+        return Q(appeal_id__in=appeals)
     raise LookupError(f"No access rule for {label}")
 
 

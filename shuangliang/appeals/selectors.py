@@ -1,0 +1,352 @@
+"""Reads of appeals: scoped lists, deadline states, identity (checked and logged), figures."""
+
+import datetime
+import hashlib
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shuangliang.core.access import scope_for, visible
+from shuangliang.core.actionlog import log_action
+from shuangliang.register.models import Enterprise, Federation, Union
+
+from . import conf
+from .models import (
+    HANDLING_STATES,
+    Appeal,
+    Appellant,
+    Category,
+    ContactNote,
+    Message,
+    Route,
+    Satisfaction,
+    Status,
+)
+from .workdays import add_working_days
+
+
+def tracking_hash(code: str) -> str:
+    """The stored form of a tracking code: SHA-256 of its letters and digits, upper case."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def appeal_by_tracking_code(*, code: str) -> Appeal | None:
+    if not code or len(code) > 64:
+        return None
+    return (
+        Appeal.objects.select_related("category").filter(tracking_hash=tracking_hash(code)).first()
+    )
+
+
+def appeal_public_view(*, appeal: Appeal) -> dict:
+    """What the tracking page shows: status and replies, never identity or attachments."""
+    messages = [
+        {"direction": m.direction, "body": m.body, "created_at": m.created_at}
+        for m in Message.objects.filter(appeal=appeal).only(
+            "direction", "body", "created_at", "appeal_id"
+        )
+    ]
+    return {
+        "reference": appeal.reference,
+        "subject": appeal.subject,
+        "category": appeal.category.name,
+        "status": appeal.status,
+        "status_label": appeal.get_status_display(),
+        "submitted_at": appeal.submitted_at,
+        "decline_reason": appeal.decline_reason,
+        "satisfaction": appeal.get_satisfaction_display() if appeal.satisfaction else "",
+        "can_confirm": appeal.status == Status.ANSWERED,
+        "can_reply": appeal.status not in (Status.CLOSED, Status.DECLINED)
+        and appeal.purged_at is None,
+        "messages": messages,
+    }
+
+
+# Deadlines ------------------------------------------------------------------------------
+
+
+def current_due_on(appeal: Appeal) -> datetime.date | None:
+    """The deadline that runs now: acceptance while submitted, conclusion while handled."""
+    if appeal.status == Status.SUBMITTED:
+        return appeal.accept_due_on
+    if appeal.status in HANDLING_STATES:
+        return appeal.conclude_due_on
+    return None
+
+
+@dataclass(frozen=True)
+class DeadlineDates:
+    today: datetime.date
+    warn_until: datetime.date  # due on or before this (and not before today): nearly overdue
+
+
+def deadline_dates(today: datetime.date | None = None) -> DeadlineDates:
+    today = today or timezone.localdate()
+    return DeadlineDates(today, add_working_days(today, conf.warning_working_days()))
+
+
+def overdue_q(today: datetime.date) -> Q:
+    return Q(status=Status.SUBMITTED, accept_due_on__lt=today) | Q(
+        status__in=HANDLING_STATES, conclude_due_on__lt=today
+    )
+
+
+def nearly_overdue_q(dates: DeadlineDates) -> Q:
+    return Q(
+        status=Status.SUBMITTED,
+        accept_due_on__gte=dates.today,
+        accept_due_on__lte=dates.warn_until,
+    ) | Q(
+        status__in=HANDLING_STATES,
+        conclude_due_on__gte=dates.today,
+        conclude_due_on__lte=dates.warn_until,
+    )
+
+
+def deadline_state(appeal: Appeal, dates: DeadlineDates) -> str:
+    """'overdue', 'soon' or '' for one appeal (no query)."""
+    due = current_due_on(appeal)
+    if due is None:
+        return ""
+    if due < dates.today:
+        return "overdue"
+    if due <= dates.warn_until:
+        return "soon"
+    return ""
+
+
+# Lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppealFilters:
+    q: str = ""
+    federation: int | None = None
+    status: str = ""
+    category: int | None = None
+    deadline: str = ""  # "overdue", "soon" or "escalated"
+
+
+def appeal_list(*, user, filters: AppealFilters = AppealFilters()) -> QuerySet[Appeal]:
+    """The appeals the user may see, newest first, with what a list row shows (no identity)."""
+    qs = visible(Appeal.objects.all(), user).select_related(
+        "category", "enterprise", "handling_federation", "handling_union", "assignee"
+    )
+    if filters.q:
+        q = Q(subject__icontains=filters.q) | Q(enterprise__name__icontains=filters.q)
+        if filters.q.lstrip("#").isdigit():
+            q |= Q(pk=int(filters.q.lstrip("#")))
+        qs = qs.filter(q)
+    if filters.federation:
+        federation = Federation.objects.filter(pk=filters.federation).only("path").first()
+        qs = (
+            qs.filter(handling_federation__path__startswith=federation.path)
+            if federation
+            else qs.none()
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.deadline == "overdue":
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    elif filters.deadline == "soon":
+        qs = qs.filter(nearly_overdue_q(deadline_dates()))
+    elif filters.deadline == "escalated":
+        qs = qs.filter(escalated_at__isnull=False).exclude(
+            status__in=[Status.CLOSED, Status.DECLINED, Status.ANSWERED]
+        )
+    return qs.order_by("-submitted_at", "-id")
+
+
+def appeal_counts(*, user) -> dict:
+    """Overdue, nearly overdue and escalated open appeals in the user's scope, in one query."""
+    dates = deadline_dates()
+    qs = visible(Appeal.objects.all(), user)
+    return qs.aggregate(
+        open=Count("pk", filter=Q(status__in=[Status.SUBMITTED, *HANDLING_STATES])),
+        overdue=Count("pk", filter=overdue_q(dates.today)),
+        soon=Count("pk", filter=nearly_overdue_q(dates)),
+        escalated=Count(
+            "pk",
+            filter=Q(escalated_at__isnull=False, status__in=[Status.SUBMITTED, *HANDLING_STATES]),
+        ),
+    )
+
+
+# Identity -------------------------------------------------------------------------------
+
+
+def appeal_identity_visible(*, user, appeal: Appeal) -> bool:
+    """Whether the user may see the appellant's name and phone (QUALITY.md C3).
+
+    Handlers at the federation (staff of the handling federation's line, the assigned cadre),
+    and the enterprise union only while it handles the appeal and the worker consented.
+    Leaders (read-only) and the enterprise side never do."""
+    if appeal.is_anonymous or appeal.purged_at is not None:
+        return False
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    path = appeal.handling_federation.path
+    if any(path.startswith(staff_path) for staff_path in scope.staff_paths):
+        return True
+    if scope.is_assigned_cadre and appeal.assignee_id == scope.user_id:
+        return True
+    return bool(
+        appeal.route == Route.UNION
+        and appeal.identity_to_union
+        and appeal.handling_union_id in scope.union_ids
+    )
+
+
+def appeal_identity_reveal(*, user, appeal: Appeal) -> Appellant | None:
+    """The appellant, for a user who may see it; every reveal is logged (QUALITY.md D1)."""
+    if not appeal_identity_visible(user=user, appeal=appeal):
+        return None
+    appellant = Appellant.objects.filter(appeal=appeal).first()
+    if appellant is not None:
+        log_action(appeal, "appeals.appeal.identity_viewed", actor=user)
+    return appellant
+
+
+def appeal_contact_notes(*, user, appeal: Appeal) -> list[ContactNote]:
+    """Phone notes name the worker's situation: only for those who may see the identity."""
+    if not appeal_identity_visible(user=user, appeal=appeal):
+        return []
+    return list(ContactNote.objects.filter(appeal=appeal).select_related("author"))
+
+
+# Choices for handlers -------------------------------------------------------------------
+
+
+def transfer_targets(*, user, appeal: Appeal) -> dict:
+    """Where the user may send the appeal: the enterprise union (only if the worker chose it
+    and the concern is not about the union), an assigned cadre of the enterprise, a federation
+    in the user's own scope, or the federation one level up."""
+    from django.contrib.auth import get_user_model
+
+    from shuangliang.campaign.models import Assignment
+
+    union = None
+    if (
+        appeal.requested_route == Route.UNION
+        and not appeal.about_union
+        and appeal.enterprise_id
+        and appeal.enterprise.union_id
+    ):
+        union = appeal.enterprise.union
+    today = timezone.localdate()
+    cadres = get_user_model().objects.none()
+    if appeal.enterprise_id:
+        cadre_ids = (
+            Assignment.objects.filter(enterprise_id=appeal.enterprise_id, starts_on__lte=today)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .values("cadre_id")
+        )
+        cadres = get_user_model().objects.filter(pk__in=cadre_ids, is_active=True)
+    federations = visible(Federation.objects.all(), user, "change")
+    parent_id = appeal.handling_federation.parent_id
+    if parent_id:
+        federations = federations | Federation.objects.filter(pk=parent_id)
+    return {
+        "union": union,
+        "cadres": list(cadres.order_by("pk")),
+        "federations": list(federations.distinct().order_by("path")),
+    }
+
+
+# Public pickers -------------------------------------------------------------------------
+
+
+def public_enterprises(*, q: str, limit: int = 30) -> list[Enterprise]:
+    """Enterprises a worker can pick on the general page (names are public anyway)."""
+    from shuangliang.register.selectors import search_q
+
+    if not q.strip():
+        return []
+    return list(
+        Enterprise.objects.filter(search_q(q))
+        .select_related("federation")
+        .order_by("name", "id")[:limit]
+    )
+
+
+def enterprise_by_credit_code(*, credit_code: str) -> Enterprise | None:
+    return (
+        Enterprise.objects.select_related("union", "federation")
+        .filter(credit_code=credit_code.upper())
+        .first()
+    )
+
+
+def union_enterprises(*, union: Union) -> list[Enterprise]:
+    return list(union.enterprises.select_related("federation").order_by("name", "id"))
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+# Figures --------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def appeal_figures(*, appeals: QuerySet[Appeal]) -> dict:
+    """Received, accepted, on-time rate, median days to conclusion and satisfaction rate."""
+    rows = list(
+        appeals.values_list(
+            "status", "accepted_at", "answered_at", "conclude_due_on", "satisfaction"
+        )
+    )
+    received = len(rows)
+    accepted = sum(1 for row in rows if row[1] is not None)
+    concluded = [row for row in rows if row[1] is not None and row[2] is not None]
+    on_time = sum(
+        1 for row in concluded if row[3] is None or timezone.localtime(row[2]).date() <= row[3]
+    )
+    days = [(row[2] - row[1]).total_seconds() / 86400 for row in concluded]
+    rated = [row[4] for row in rows if row[4]]
+    satisfied = sum(1 for value in rated if value == Satisfaction.SATISFIED)
+    return {
+        "appeals_received": received,
+        "appeals_accepted": accepted,
+        "appeals_on_time_rate": _rate(on_time, len(concluded)),
+        "appeals_median_days_to_conclusion": round(statistics.median(days), 1) if days else None,
+        "appeals_satisfaction_rate": _rate(satisfied, len(rated)),
+    }
+
+
+def appeal_figures_for(*, user, federation: Federation | None = None) -> dict:
+    qs = visible(Appeal.objects.all(), user)
+    if federation is not None:
+        qs = qs.filter(handling_federation__path__startswith=federation.path)
+    return appeal_figures(appeals=qs)
+
+
+def appeal_figures_by(*, user, dimension: str) -> list[tuple[str, dict]]:
+    """Figures per township (handling federation), enterprise or category."""
+    field = {
+        "federation": ("handling_federation_id", "handling_federation__name"),
+        "enterprise": ("enterprise_id", "enterprise__name"),
+        "category": ("category_id", "category__name"),
+    }[dimension]
+    qs = visible(Appeal.objects.all(), user)
+    groups = (
+        qs.values_list(field[0], field[1]).annotate(n=Count("pk")).order_by("-n", field[1])[:50]
+    )
+    out = []
+    for key, name, _n in groups:
+        out.append((name or "—", appeal_figures(appeals=qs.filter(**{field[0]: key}))))
+    return out
+
+
+def public_count(count: int) -> int | None:
+    """A count safe to publish: None (shown as "fewer than 5") below the threshold (C6)."""
+    return count if count >= conf.public_min_count() else None
