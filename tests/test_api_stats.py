@@ -53,6 +53,58 @@ def expected_figures(enterprises) -> tuple[int, int, int]:
     return len(operating), len(with_union), len(three)
 
 
+def expected_double_bright(enterprises) -> tuple[int, int]:
+    """(enterprises whose union is Double Bright compliant, enterprises with a union), among
+    those in production, counted in Python from the rules rather than the selector's query."""
+    from shuangliang.doublebright.models import DoubleBrightStatus
+    from shuangliang.register.models import Officer
+
+    today = timezone.localdate()
+    statuses = {s.union_id: s for s in DoubleBrightStatus.objects.select_related("union")}
+    officers: dict[int, list] = {}
+    for officer in Officer.objects.all():
+        officers.setdefault(officer.union_id, []).append(officer)
+
+    def changed_since(status) -> bool:
+        for o in officers.get(status.union_id, []):
+            start, ended = o.term_start, o.ended_on if o.status != "active" else None
+            if start <= today and (
+                start > status.submitted_on
+                or (start == status.submitted_on and o.created_at > status.submitted_at)
+            ):
+                return True
+            if (
+                ended
+                and ended <= today
+                and (
+                    ended > status.submitted_on
+                    or (ended == status.submitted_on and o.updated_at > status.submitted_at)
+                )
+            ):
+                return True
+        return False
+
+    def compliant(union_id) -> bool:
+        s = statuses.get(union_id)
+        return bool(
+            s
+            and s.state == "confirmed"
+            and s.signboard_hung
+            and s.signboard_photo
+            and s.identities_posted
+            and s.notice_board_photo
+            and s.badges_worn
+            and s.contact_cards_handed_out >= 1
+            and s.address_published
+            and s.union.office_address
+            and not changed_since(s)
+        )
+
+    operating = [e for e in enterprises if e.operating_status == OperatingStatus.IN_PRODUCTION]
+    with_union = [e for e in operating if e.union_id]
+    return sum(1 for e in with_union if compliant(e.union_id)), len(with_union)
+
+
 def demo_client(username: str) -> Client:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
@@ -127,6 +179,17 @@ class TestDemoStatsApi:
         county = Enterprise.objects.filter(federation__path__startswith=path)
         assert expected_figures(county) == (141, 138, 127)
 
+    def test_stats_double_bright_rate_matches_the_long_count(self, db):
+        """Double Bright (issue 3): the rate over the same denominator as the coverage rate."""
+        path = Federation.objects.get(division_code="999001").path
+        county = Enterprise.objects.filter(federation__path__startswith=path)
+        compliant, founded = expected_double_bright(county)
+        data = get(demo_client("county")).json()
+        assert founded == data["unions_founded"] == 138
+        assert data["double_bright_compliant"] == compliant
+        assert data["double_bright_rate"] == round(compliant / founded, 4)
+        assert 0.5 <= data["double_bright_rate"] <= 0.67
+
 
 def sign_three(union, *, expired_kind: str | None = None) -> None:
     """Give `union` the three counted contracts, one of them expired if asked."""
@@ -191,3 +254,39 @@ def test_stats_expired_assignment_sees_nothing(counted_world):
         ends_on=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert figures_of(get(client_for(counted_world, "cadre"))) == (0, 0, 0)
+
+
+def test_stats_double_bright_rate_by_scope(counted_world):
+    """U1 confirmed and compliant: one of C1's two enterprises with a union, none of C2's."""
+    from shuangliang.doublebright.models import DoubleBrightStatus
+
+    world = counted_world
+    world.u1.office_address = "甲一镇机械路1号"
+    world.u1.save()
+    DoubleBrightStatus.objects.filter(pk=world.db_status.pk).update(state="confirmed")
+    rates = {
+        role: get(client_for(world, role)).json()["double_bright_rate"]
+        for role in ("county_c1", "county_c2", "city", "chair_u1", "chair_u2", "township_t1")
+    }
+    assert rates == {
+        "county_c1": 0.5,
+        "county_c2": 0.0,
+        "city": round(1 / 3, 4),
+        "chair_u1": 1.0,
+        "chair_u2": 0.0,
+        "township_t1": 1.0,
+    }
+    assert expected_double_bright(Enterprise.objects.all()) == (1, 3)
+    # A new chair after the confirmation: U1 no longer counts.
+    from shuangliang.register.services import officer_appoint
+
+    from .factories import PersonFactory
+
+    officer_appoint(
+        actor=None,
+        union=world.u1,
+        person=PersonFactory(),
+        data={"position": "chair", "term_start": timezone.localdate()},
+    )
+    assert get(client_for(world, "county_c1")).json()["double_bright_rate"] == 0.0
+    assert expected_double_bright(Enterprise.objects.all()) == (0, 3)

@@ -222,6 +222,54 @@ class TestDemoCounty:
         figures = stats_summary(user=admin, federation=county())
         assert {key: figures[key] for key in FIGURES} == FIGURES
 
+    # Double Bright status (issue 3): realistic coverage, varied by township.
+    def test_demo_double_bright_rate_is_realistic_and_the_api_agrees(self, db):
+        from shuangliang.doublebright.status_selectors import coverage_summary
+
+        admin = get_user_model().objects.get(username="admin")
+        rate = stats_summary(user=admin, federation=county())["double_bright_rate"]
+        assert 0.5 <= rate <= 0.67
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="county"))
+        assert client.get("/api/v1/stats/summary").json()["double_bright_rate"] == rate
+        assert coverage_summary(user=admin, federation=county().pk).rate == rate
+
+    def test_demo_double_bright_states_vary_by_township(self, db):
+        from shuangliang.doublebright.models import DoubleBrightStatus
+        from shuangliang.doublebright.status_selectors import coverage_summary
+
+        admin = get_user_model().objects.get(username="admin")
+        summary = coverage_summary(user=admin, federation=county().pk)
+        counts = summary.counts
+        assert counts["total"] == Union.objects.count()
+        assert 3 <= counts["submitted"] <= 6
+        assert counts["rejected"] == 2
+        assert counts["outdated"] >= 1 and counts["draft"] >= 1 and counts["not_started"] >= 5
+        rates = [place.rate for place in summary.places]
+        assert len(summary.places) == 9 and len(set(rates)) >= 5
+        assert min(rates) < 0.5 < max(rates)
+        rejected = DoubleBrightStatus.objects.filter(state="rejected")
+        assert all(status.rejection_reason for status in rejected)
+        chair_union = Membership.objects.get(user__username="chair").union
+        assert chair_union.double_bright_status.state == "rejected"
+
+    def test_demo_double_bright_evidence_and_history(self, db):
+        from shuangliang.doublebright.models import DoubleBrightStatus
+
+        statuses = DoubleBrightStatus.objects.exclude(state="draft")
+        assert not statuses.filter(signboard_photo="").exists()
+        assert not statuses.filter(notice_board_photo="").exists()
+        with statuses.first().notice_board_photo.open("rb") as photo:
+            assert photo.read(3) == b"\xff\xd8\xff"
+        entries = ActionLogEntry.objects.filter(
+            content_type__model="doublebrightstatus", data__source="demo"
+        )
+        created = entries.filter(action_type="doublebright.status.created")
+        assert created.count() == DoubleBrightStatus.objects.count()
+        assert entries.filter(action_type="doublebright.status.confirmed").count() == (
+            DoubleBrightStatus.objects.filter(state="confirmed").count()
+        )
+
 
 @pytest.mark.parametrize("day", [datetime.date(2025, 1, 15), datetime.date(2028, 2, 29)])
 def test_demo_figures_hold_whatever_the_day(db, settings, tmp_path, monkeypatch, day):

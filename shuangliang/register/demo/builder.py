@@ -56,6 +56,7 @@ from .data import (
     SURNAMES,
     UPPER_FEDERATIONS,
 )
+from .double_bright import build_double_bright
 from .plan import FOCUS_FIELDS, EnterprisePlan, credit_code, plan_enterprises
 
 PHOTO_DIR = "photos/demo"
@@ -127,6 +128,7 @@ class DemoBuilder:
         self._officers(unions)
         self._contracts(unions)
         self._accounts(county, enterprises, unions)
+        build_double_bright(self, unions)
         ActionLogEntry.objects.bulk_create(self.log, batch_size=500)
 
     def _logged(self, objects, action: str) -> None:

@@ -25,4 +25,8 @@ class Command(BaseCommand):
             f"{figures['unions_founded']} with a union ({figures['coverage_rate']:.2%}), "
             f"{figures['three_contracts_signed']} with the three contracts."
         )
+        self.stdout.write(
+            f"Double Bright: {figures['double_bright_compliant']} enterprises with a compliant "
+            f"union ({figures['double_bright_rate']:.2%} of those with a union)."
+        )
         self.stdout.write(f"Demo accounts: {', '.join(DEMO_USERNAMES)}; password {DEMO_PASSWORD}")
