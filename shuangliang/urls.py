@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("campaign/", include("shuangliang.campaign.urls")),
     path("double-bright/status/", include("shuangliang.doublebright.status_urls")),
     path("double-bright/", include("shuangliang.doublebright.urls")),
     path("", include("shuangliang.public.urls")),

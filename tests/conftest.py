@@ -165,6 +165,10 @@ def world(db):
     from .appeals_world import appeal_world_objects
 
     appeals = appeal_world_objects(u1=u1, e1=e1, c1=c1)
+    # Campaign (issue 6): C1's plan, a work team, a visit by the cadre to E2 with a follow-up.
+    from .campaign_world import campaign_world_objects
+
+    campaign = campaign_world_objects(c1=c1, e2=e2, cadre=users["cadre"])
     return SimpleNamespace(
         city=city,
         c1=c1,
@@ -189,6 +193,7 @@ def world(db):
         db_status=db_status,
         users=users,
         **appeals,
+        **campaign,
     )
 
 

@@ -177,6 +177,10 @@ def scope_q(model: type[Model], scope: Scope, action: Action) -> Q:
 
         appeals = Appeal.objects.filter(scope_q(Appeal, scope, action)).values("pk")
         return Q(appeal_id__in=appeals)
+    if label.startswith("campaign."):
+        from shuangliang.campaign.access import campaign_scope_q
+
+        return campaign_scope_q(label, scope, action, paths)
     raise LookupError(f"No access rule for {label}")
 
 

@@ -213,8 +213,12 @@ def federations_for_filter(*, user) -> QuerySet[Federation]:
     return visible(Federation.objects.all(), user).order_by("path")
 
 
-def stats_summary(*, user, federation: Federation | None = None) -> dict:
-    """The headline figures of the register for the user's scope, optionally one subtree."""
+def stats_summary(
+    *, user, federation: Federation | None = None, with_campaign: bool = True
+) -> dict:
+    """The headline figures of the register for the user's scope, optionally one subtree;
+    with the campaign's figures unless `with_campaign` is off (the campaign measures its
+    targets with this function, per place)."""
     enterprises = visible(Enterprise.objects.all(), user)
     if federation is not None:
         enterprises = enterprises.filter(federation__path__startswith=federation.path)
@@ -247,4 +251,8 @@ def stats_summary(*, user, federation: Federation | None = None) -> dict:
         if figures["unions_founded"]
         else 0.0
     )
+    if with_campaign:
+        from shuangliang.campaign.selectors import campaign_figures
+
+        figures.update(campaign_figures(user=user, federation=federation, register_figures=figures))
     return figures

@@ -1,6 +1,7 @@
 """Work teams and assignments (掛點) of federation cadres to enterprises."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,12 @@ class Assignment(models.Model):
     public_phone = models.CharField(_("phone published to workers"), max_length=40, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("The target frequency of visits to this enterprise."),
+    )
 
     class Meta:
         verbose_name = _("assignment")
@@ -72,3 +79,13 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} → {self.enterprise}"
+
+    def is_active_on(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+def active_assignment_q(day, prefix: str = "") -> Q:
+    """Assignments running on `day` (prefix leads to the assignment)."""
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    )
