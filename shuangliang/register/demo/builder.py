@@ -93,6 +93,9 @@ def load_demo(*, photos: bool = True) -> DemoResult:
             wrong = {k: figures[k] for k, v in EXPECTED_FIGURES.items() if figures[k] != v}
             if wrong:  # rolls the whole load back
                 raise RuntimeError(f"The demo county's figures came out wrong: {wrong}")
+        from shuangliang.appeals.demo import load_demo_appeals
+
+        load_demo_appeals()  # idempotent on its own: a second load adds nothing
     counts = {
         model.__name__: model.objects.count()
         for model in (Federation, Enterprise, Union, Person, Officer, CollectiveContract)
