@@ -2,7 +2,6 @@
 
 import contextlib
 import contextvars
-import logging
 import secrets
 
 from django.http import HttpRequest, HttpResponse
@@ -37,12 +36,6 @@ def use_request_id(request_id: str):
         yield
     finally:
         _request_id.reset(token)
-
-
-class RequestIdLogFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
-        return True
 
 
 class RequestIdMiddleware:
