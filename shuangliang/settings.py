@@ -196,19 +196,23 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+# Logs go to the console (systemd's journal in a deployment), one line per record, with the
+# request id; LOG_FORMAT=json writes JSON lines for a log collector. Every handler masks
+# personal data (phones, identity numbers, e-mail addresses, tokens in paths): core/logs.py.
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "shuangliang.core.logs.JsonFormatter"},
     },
-    "filters": {"request_id": {"()": "shuangliang.core.middleware.RequestIdLogFilter"}},
+    "filters": {"personal_data": {"()": "shuangliang.core.logs.PersonalDataFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
+            "filters": ["personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
 # Domain settings.
