@@ -26,28 +26,30 @@ class PhotoInput(forms.ClearableFileInput):
         return False
 
 
-def _label(name: str):
-    return DoubleBrightStatus._meta.get_field(name).verbose_name
-
-
 class StatusForm(forms.Form):
     """The checklist as the union fills it in; photos replace the stored ones when given."""
 
-    signboard_hung = forms.BooleanField(label=_label("signboard_hung"), required=False)
+    signboard_hung = forms.BooleanField(
+        label=_("The union signboard is hung at the gate or office"), required=False
+    )
     signboard_photo = forms.FileField(
         label=_("Photo of the signboard at the gate or office"),
         required=False,
         widget=PhotoInput(),
         help_text=_("JPEG, PNG or WebP. The photo is stored without its location data."),
     )
-    identities_posted = forms.BooleanField(label=_label("identities_posted"), required=False)
+    identities_posted = forms.BooleanField(
+        label=_("The cadres' identities are posted on the notice board"), required=False
+    )
     notice_board_photo = forms.FileField(
         label=_("Photo of the notice board showing the cadres"),
         required=False,
         widget=PhotoInput(),
         help_text=_("JPEG, PNG or WebP. The photo is stored without its location data."),
     )
-    badges_worn = forms.BooleanField(label=_label("badges_worn"), required=False)
+    badges_worn = forms.BooleanField(
+        label=_("The chair and vice chairs wear their badges on duty"), required=False
+    )
     contact_cards_handed_out = forms.IntegerField(
         label=_("Number of contact cards handed out"),
         min_value=0,
