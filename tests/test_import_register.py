@@ -866,3 +866,32 @@ def test_import_waits_for_the_worker_and_reports_progress(
     assert (job.total_rows, job.processed_rows) == (300, 300)
     assert job.counts["enterprises"] == 300
     assert Enterprise.objects.filter(name__startswith="导入测试").count() == 0
+
+
+def test_an_import_cut_off_while_writing_leaves_nothing_half_written(
+    world, inline_imports, monkeypatch
+):
+    """QUALITY.md D4: the write is one transaction; a worker that dies in the middle (here:
+    the audit entries fail after the unions, enterprises, people and officers are in) leaves
+    no row behind, and the job says nothing was written."""
+    from shuangliang.core.models import ActionLogEntry as Entry
+
+    client = english_client(world, "county_c1")
+    _upload(client, roster([roster_row(n) for n in range(1, 51)]), world.c1)
+    job = latest_job()
+    assert job.status == ImportJob.Status.READY
+    before = counts()
+
+    def die(*args, **kwargs):
+        raise OSError("worker killed")
+
+    monkeypatch.setattr(Entry.objects, "bulk_create", die)
+    client.post(
+        reverse("backoffice:import_confirm", args=[job.pk]),
+        {"csrfmiddlewaretoken": _csrf(client)},
+    )
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message == "The import stopped unexpectedly; nothing was written."
+    assert counts() == before
+    assert not Enterprise.objects.filter(name__startswith="导入测试").exists()
