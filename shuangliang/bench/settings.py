@@ -1,0 +1,13 @@
+"""Settings of the benchmark: the product's settings plus the bench app and its URLs.
+
+Used only by `make bench` (DJANGO_SETTINGS_MODULE=shuangliang.bench.settings), so the
+minimal reference view never exists in the product.
+"""
+
+from shuangliang.settings import *  # noqa: F403
+from shuangliang.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "shuangliang.bench"]
+ROOT_URLCONF = "shuangliang.bench.urls"
+# Request logging would measure the console, not the application.
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
