@@ -290,3 +290,17 @@ def test_stats_double_bright_rate_by_scope(counted_world):
     )
     assert get(client_for(world, "county_c1")).json()["double_bright_rate"] == 0.0
     assert expected_double_bright(Enterprise.objects.all()) == (0, 3)
+
+
+def test_stats_campaign_visits_and_target_progress(world):
+    """Issue 6: visits of the last 90 days and the campaign's targets against actual."""
+    data = get(client_for(world, "county_c1")).json()
+    assert data["visits_last_90_days"] == 1  # the cadre's visit to E2
+    (plan,) = data["campaign_target_progress"]
+    assert plan["campaign"] == world.campaign1.pk and plan["federation"] == "990101"
+    actual = {t["metric"]: t["actual_percent"] for t in plan["targets"]}
+    assert actual["union_founding"] == round(data["coverage_rate"] * 100, 2)
+    assert actual["three_contracts"] == round(data["three_contracts_rate"] * 100, 2)
+    assert actual["double_bright"] == round(data["double_bright_rate"] * 100, 2)
+    other = get(client_for(world, "county_c2")).json()
+    assert (other["visits_last_90_days"], other["campaign_target_progress"]) == (0, [])

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from shuangliang.campaign.demo import build_campaign_demo
 from shuangliang.campaign.models import Assignment, WorkTeam
 from shuangliang.core.actionlog import build_entry
 from shuangliang.core.models import ActionLogEntry, Membership
@@ -472,3 +473,6 @@ class DemoBuilder:
         Assignment.objects.bulk_create(assignments)
         self._logged([team], "campaign.work_team.created")
         self._logged(assignments, "campaign.assignment.created")
+        build_campaign_demo(
+            county=county, users=users, team=team, assignments=assignments, log=self.log
+        )
