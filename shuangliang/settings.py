@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "shuangliang.core",
     "shuangliang.register",
     "shuangliang.campaign",
@@ -237,3 +240,32 @@ TASKS = {
     }
 }
 LIST_PAGE_SIZE = 50
+
+# The REST API (shuangliang/api): authentication, permissions and parsers are set on its base
+# view; these are the project-wide defaults of Django REST framework and drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Shuangliang API",
+    "DESCRIPTION": "The register, statistics and public data of the Double Bright platform.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choices stay inline in each field: the pages' forms and the models share choice sets
+    # under the same field names, which enum components would have to rename.
+    "POSTPROCESSING_HOOKS": [],
+    # Swagger UI's files ship with drf-spectacular-sidecar: no CDN (intranet deployments).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# An API token lives at most this many days (QUALITY.md: secrets expire).
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", 365))

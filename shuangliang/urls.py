@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("shuangliang.appeals.urls_public")),
     path("appeals/", include("shuangliang.appeals.urls_staff")),
     path("api/v1/", include("shuangliang.api.urls")),
+    path("api-tokens/", include("shuangliang.api.token_urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
 ]

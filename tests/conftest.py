@@ -169,6 +169,18 @@ def world(db):
     from .campaign_world import campaign_world_objects
 
     campaign = campaign_world_objects(c1=c1, e2=e2, cadre=users["cadre"])
+    # API tokens (issue 9): county C1's read-write token of an integration (its secret is not
+    # needed by the matrix, which revokes it through the staff page).
+    from shuangliang.api.models import ApiToken
+
+    api_token = ApiToken.objects.create(
+        user=users["county_c1"],
+        name="区县对接系统",
+        key_prefix="slk_world0",
+        key_hash="0" * 64,
+        can_write=True,
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
     return SimpleNamespace(
         city=city,
         c1=c1,
@@ -192,6 +204,7 @@ def world(db):
         print_job=print_job,
         db_status=db_status,
         users=users,
+        api_token=api_token,
         **appeals,
         **campaign,
     )

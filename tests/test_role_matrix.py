@@ -33,7 +33,11 @@ def test_role_matrix_entry_allows_exactly_the_listed_roles(world, entry, role):
     url = reverse(entry.name, kwargs=resolve_args(world, entry.args))
     response = _request(client_for(world, role), entry.method, url)
     if role in entry.allowed:
-        assert response.status_code in (200, 302), response.status_code
+        # An API write with the empty body passes the access checks and fails validation.
+        api_write = url.startswith("/api/") and entry.method == "POST"
+        assert response.status_code in ((200, 302, 400) if api_write else (200, 302)), (
+            response.status_code
+        )
         assert not _is_login_redirect(response) or entry.name == "logout"
     elif role == "anonymous":
         if url.startswith("/api/"):

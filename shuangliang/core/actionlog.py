@@ -1,5 +1,7 @@
 """The action log: one entry per change, and per view of sensitive data."""
 
+import contextlib
+import contextvars
 import datetime
 import decimal
 from collections.abc import Iterable
@@ -13,6 +15,22 @@ from .models import ActionLogEntry
 
 # Values of these fields never enter the log in clear.
 MASKED_FIELDS = {"mobile", "office_phone", "phone", "password", "photo"}
+
+# Facts about the channel of the current request (the API adds the name of the token used),
+# added to every entry logged inside `action_context()`.
+_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "action_log_context", default=None
+)
+
+
+@contextlib.contextmanager
+def action_context(**facts):
+    """Add `facts` to the data of every entry logged inside the block."""
+    token = _context.set({**(_context.get() or {}), **facts})
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def _jsonable(value):
@@ -79,7 +97,7 @@ def build_entry(
         actor_id=actor_id,
         scope_path=_scope_path(obj),
         request_id=current_request_id(),
-        data=data or {},
+        data={**(_context.get() or {}), **(data or {})},
     )
 
 

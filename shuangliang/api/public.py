@@ -1,0 +1,193 @@
+"""The public side for a WeChat mini-program: a union's public page and a cadre's
+verification, by the token printed in their QR codes. No login, read-only.
+
+The consent rules are not repeated here: these views call the public pages' own selectors
+(doublebright.selectors), which hand out cadres without the phone or photo they did not
+agree to publish (QUALITY.md C1).
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shuangliang.doublebright import selectors, services
+from shuangliang.doublebright.models import Credential, UnionPage
+
+TOKEN = OpenApiParameter(
+    "token",
+    str,
+    OpenApiParameter.PATH,
+    pattern="^[A-Za-z0-9_-]{8,32}$",
+    description="The token in the QR code (the last part of the page's address).",
+)
+
+
+class PublicPlaceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    division_code = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class PublicCadreSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    position = serializers.CharField()
+    is_chair = serializers.BooleanField()
+    term_end = serializers.DateField(allow_null=True)
+    verify_token = serializers.CharField()
+    photo_url = serializers.CharField(allow_null=True)
+    mobile = serializers.CharField(allow_blank=True, help_text="Empty unless published.")
+    office_phone = serializers.CharField(allow_blank=True, help_text="Empty unless published.")
+
+
+class AssignedCadreSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True)
+    position_title = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+
+
+class PublicUnionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    township = PublicPlaceSerializer()
+    enterprises = serializers.ListField(child=serializers.CharField())
+    office_address = serializers.CharField(allow_blank=True)
+    office_phone = serializers.CharField(allow_blank=True)
+    office_hours = serializers.CharField(allow_blank=True)
+    cadres = PublicCadreSerializer(many=True)
+    assigned_cadres = AssignedCadreSerializer(many=True)
+    concern_contact = PublicPlaceSerializer()
+    page_url = serializers.CharField()
+
+
+class PublicCredentialSerializer(serializers.Serializer):
+    is_valid = serializers.BooleanField()
+    reason = serializers.ChoiceField(
+        choices=["valid", "revoked", "replaced", "officer_revoked", "ended", "not_started"]
+    )
+    explanation = serializers.CharField(allow_blank=True)
+    person_name = serializers.CharField()
+    position = serializers.CharField()
+    term_end = serializers.DateField(allow_null=True)
+    photo_url = serializers.CharField(allow_null=True)
+    union_name = serializers.CharField()
+    union_token = serializers.CharField()
+
+
+NOT_FOUND = OpenApiResponse(description="No page or credential behind this token.")
+
+
+class PublicView(APIView):
+    authentication_classes = []
+    permission_classes = []
+    renderer_classes = [JSONRenderer]
+    http_method_names = ["get", "head", "options"]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return login_not_required(super().as_view(**initkwargs))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # As the public pages: never indexed, never served stale (a withdrawn consent shows
+        # on the next request).
+        response["X-Robots-Tag"] = "noindex"
+        patch_cache_control(response, no_cache=True)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _place(federation) -> dict:
+    return {
+        "name": federation.name,
+        "division_code": federation.division_code,
+        "phone": federation.phone,
+    }
+
+
+class PublicUnionView(PublicView):
+    @extend_schema(
+        summary="A union's public page",
+        parameters=[TOKEN],
+        responses={200: PublicUnionSerializer, 404: NOT_FOUND},
+        auth=[],
+        tags=["public"],
+    )
+    def get(self, request, token: str):
+        try:
+            page = selectors.union_page_by_token(token=token)
+        except UnionPage.DoesNotExist:
+            raise Http404
+        union = page.union
+        officers = selectors.union_current_officers(union=union)
+        credentials = services.credentials_ensure(officers=officers)
+        cadres = selectors.public_cadres(officers=officers, credentials=credentials)
+        data = {
+            "name": union.name,
+            "township": _place(union.federation),
+            "enterprises": list(
+                union.enterprises.order_by("name", "id").values_list("name", flat=True)
+            ),
+            "office_address": union.office_address,
+            "office_phone": union.office_phone,
+            "office_hours": page.office_hours,
+            "cadres": [
+                {
+                    "name": cadre.name,
+                    "position": cadre.position,
+                    "is_chair": cadre.is_chair,
+                    "term_end": cadre.term_end,
+                    "verify_token": cadre.verify_token,
+                    "photo_url": _photo_url(request, cadre.verify_token)
+                    if cadre.has_photo
+                    else None,
+                    "mobile": cadre.mobile,
+                    "office_phone": cadre.office_phone,
+                }
+                for cadre in cadres
+            ],
+            "assigned_cadres": [
+                {"name": c.name, "position_title": c.position_title, "phone": c.phone}
+                for c in selectors.union_assigned_cadres(union=union)
+            ],
+            "concern_contact": _place(selectors.concern_contact(union=union)),
+            "page_url": request.build_absolute_uri(reverse("public:union_page", args=[page.token])),
+        }
+        return Response(PublicUnionSerializer(data).data)
+
+
+def _photo_url(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("public:credential_photo", args=[token]))
+
+
+class PublicCredentialView(PublicView):
+    @extend_schema(
+        summary="Check a cadre's badge or contact card",
+        parameters=[TOKEN],
+        responses={200: PublicCredentialSerializer, 404: NOT_FOUND},
+        auth=[],
+        tags=["public"],
+    )
+    def get(self, request, token: str):
+        try:
+            credential = selectors.credential_by_token(token=token)
+        except Credential.DoesNotExist:
+            raise Http404
+        officer = credential.officer
+        status = selectors.credential_status(credential=credential)
+        page = services.union_page_ensure(union=officer.union)
+        show_photo = status.is_valid and officer.person.has_published_photo
+        data = {
+            "is_valid": status.is_valid,
+            "reason": status.reason,
+            "explanation": status.explanation,
+            "person_name": officer.person.name,
+            "position": officer.get_position_display(),
+            "term_end": officer.term_end,
+            "photo_url": _photo_url(request, credential.token) if show_photo else None,
+            "union_name": officer.union.name,
+            "union_token": page.token,
+        }
+        return Response(PublicCredentialSerializer(data).data)
