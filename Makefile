@@ -8,9 +8,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.installed-requirements
 TEST_STAMP := $(VENV)/.installed-requirements-test
+BENCH_STAMP := $(VENV)/.installed-requirements-bench
 DEMO_PASSWORD := shuangliang-demo
 
-.PHONY: run test lint format system-deps
+.PHONY: run test lint format system-deps bench
 
 # Reinstall only when a requirements file changed since the last install.
 $(RUNTIME_STAMP): requirements.txt
@@ -18,6 +19,9 @@ $(RUNTIME_STAMP): requirements.txt
 
 $(TEST_STAMP): requirements.txt requirements-test.txt
 	@bash scripts/venv.sh requirements-test.txt $@
+
+$(BENCH_STAMP): requirements.txt requirements-bench.txt
+	@bash scripts/venv.sh requirements-bench.txt $@
 
 run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
@@ -50,3 +54,7 @@ lint: $(TEST_STAMP)
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The benchmark (README "Benchmark"): SCALE=tiny|small|province, default small.
+bench: $(BENCH_STAMP)
+	@SCALE=$(SCALE) bash scripts/bench.sh
