@@ -168,9 +168,7 @@ def coverage_summary(*, user, federation: int | None = None) -> CoverageSummary:
     )
     if federation:
         enterprises = in_subtree(enterprises, federation)
-    enterprise_rows = enterprises.values("federation_id").annotate(
-        **enterprise_rate_figures()
-    )
+    enterprise_rows = enterprises.values("federation_id").annotate(**enterprise_rate_figures())
     by_place: dict[int, dict] = {}
     for row in per_place.order_by():
         by_place.setdefault(row["federation_id"], {}).update(row)
