@@ -15,15 +15,13 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        parts = authentication.get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword.lower().encode():
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        parts = header.split() if isinstance(header, str) else []
+        if not parts or parts[0].lower() != self.keyword.lower():
             return None
-        if len(parts) != 2:
+        if len(parts) != 2 or not parts[1].isascii():
             raise exceptions.AuthenticationFailed(_("The Authorization header is malformed."))
-        try:
-            secret = parts[1].decode("ascii")
-        except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("The Authorization header is malformed."))
+        secret = parts[1]
         token = api_token_for_secret(secret=secret)
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is unknown, expired or revoked."))
