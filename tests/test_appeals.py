@@ -526,3 +526,37 @@ def test_staff_list_query_count_does_not_grow_with_rows(world, role):
 
 def test_tracking_hash_ignores_case_spaces_and_dashes():
     assert tracking_hash("abcd-efgh ijkl") == tracking_hash("ABCDEFGHIJKL")
+
+
+# Demo ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_appeals_cover_every_state_some_overdue_and_load_once():
+    from shuangliang.appeals.demo import load_demo_appeals
+    from shuangliang.core.models import Membership
+    from shuangliang.register.models import Federation
+
+    from .factories import FederationFactory, TownshipFactory, UnionFactory, UserFactory
+
+    ensure_defaults()
+    county = FederationFactory(name="示范县总工会", division_code="999001")
+    township = TownshipFactory(parent=county, division_code="999001001")
+    for _ in range(3):
+        EnterpriseFactory(federation=township, union=UnionFactory(federation=township))
+    UserFactory(username="county")
+    Membership.objects.create(
+        user=UserFactory(username="chair"),
+        role=Membership.Role.UNION_OFFICER,
+        union=township.unions.first(),
+    )
+    assert county.level == Federation.Level.COUNTY
+    created = load_demo_appeals()
+    assert created == Appeal.objects.count() > 10
+    assert set(Appeal.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Appeal.objects.filter(is_anonymous=True).exists()
+    assert Appeal.objects.filter(route=Route.UNION).exists()
+    assert Appeal.objects.filter(escalated_at__isnull=False).exists()
+    assert appeal_counts(user=UserFactory(is_superuser=True))["overdue"] >= 2
+    assert load_demo_appeals() == 0
+    assert Appeal.objects.count() == created

@@ -269,8 +269,14 @@ def load_demo_appeals() -> int:
             services.appeal_decline(appeal=appeal, actor=county_user, reason=extra["decline"])
         elif state != Status.SUBMITTED:
             services.appeal_accept(appeal=appeal, actor=handler)
-            if extra.get("assign_cadre") and users.get("cadre"):
-                services.appeal_transfer(appeal=appeal, actor=county_user, cadre=users["cadre"])
+            if extra.get("assign_cadre"):
+                # To the cadre assigned to the enterprise; to its township when there is none.
+                target = (
+                    {"cadre": users["cadre"]}
+                    if users.get("cadre")
+                    else {"federation": enterprise.federation}
+                )
+                services.appeal_transfer(appeal=appeal, actor=county_user, **target)
             if extra.get("extend"):
                 services.appeal_start(appeal=appeal, actor=handler)
                 services.appeal_extend(

@@ -30,9 +30,9 @@ SEARCH_MAX_LENGTH = 100
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Public appeal pages: never indexed, never stored, never a referrer."""
+    """Public appeal pages: never indexed, never stored. (The site's same-origin referrer
+    policy stays: with no referrer at all, browsers send `Origin: null` and CSRF refuses.)"""
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
     patch_cache_control(response, no_store=True, no_cache=True, private=True)
     return response
 
