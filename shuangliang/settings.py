@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "shuangliang.appeals",
     "shuangliang.public",
     "shuangliang.backoffice",
+    "shuangliang.statistics",
     "shuangliang.api",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("shuangliang.public.urls")),
     path("", include("shuangliang.appeals.urls_public")),
     path("appeals/", include("shuangliang.appeals.urls_staff")),
+    path("statistics/", include("shuangliang.statistics.urls")),
+    path("open-data/", include("shuangliang.statistics.urls_public")),
     path("api/v1/", include("shuangliang.api.urls")),
     path("api-tokens/", include("shuangliang.api.token_urls")),
     path("admin/", admin.site.urls),

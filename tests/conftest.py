@@ -181,6 +181,10 @@ def world(db):
         can_write=True,
         expires_at=timezone.now() + datetime.timedelta(days=30),
     )
+    # Statistics (issue 7): county C1 publishes its open statistics.
+    from shuangliang.statistics.models import StatisticsSettings
+
+    StatisticsSettings.objects.create(federation=c1, open_data=True)
     return SimpleNamespace(
         city=city,
         c1=c1,

@@ -58,6 +58,11 @@ class EnterpriseFilterForm(ScopedFilterForm):
     three_contracts = forms.ChoiceField(
         label=_("Three contracts signed"), required=False, choices=YES_NO
     )
+    double_bright = forms.ChoiceField(
+        label=_("Double Bright compliant"), required=False, choices=YES_NO
+    )
+    headcount_min = forms.IntegerField(label=_("Employees from"), required=False, min_value=0)
+    headcount_max = forms.IntegerField(label=_("Employees up to"), required=False, min_value=0)
 
     def to_filters(self) -> EnterpriseFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -70,6 +75,9 @@ class EnterpriseFilterForm(ScopedFilterForm):
             focus=data.get("focus") or "",
             has_union=_yes_no(data.get("has_union") or ""),
             three_contracts=_yes_no(data.get("three_contracts") or ""),
+            double_bright=_yes_no(data.get("double_bright") or ""),
+            headcount_min=data.get("headcount_min"),
+            headcount_max=data.get("headcount_max"),
         )
 
 

@@ -89,6 +89,9 @@ class EnterpriseFilters:
     focus: str = ""  # one of FOCUS_TAGS, or "any"
     has_union: bool | None = None
     three_contracts: bool | None = None
+    double_bright: bool | None = None  # the union is Double Bright compliant
+    headcount_min: int | None = None  # employees, inclusive (the statistics' size bands)
+    headcount_max: int | None = None
 
 
 ENTERPRISE_SORTS = {
@@ -135,6 +138,15 @@ def enterprise_list(
         qs = qs.filter(three_contracts_q("union_id"))
     elif filters.three_contracts is False:
         qs = qs.exclude(three_contracts_q("union_id"))
+    if filters.double_bright is not None:
+        compliant = Q(union__isnull=False) & double_bright_compliant_q(
+            prefix="union__double_bright_status__", union_ref="union_id"
+        )
+        qs = qs.filter(compliant) if filters.double_bright else qs.exclude(compliant)
+    if filters.headcount_min is not None:
+        qs = qs.filter(headcount__gte=filters.headcount_min)
+    if filters.headcount_max is not None:
+        qs = qs.filter(headcount__lte=filters.headcount_max)
     return qs.order_by(ENTERPRISE_SORTS.get(sort, "name"), "id")
 
 

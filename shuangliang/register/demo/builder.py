@@ -97,6 +97,9 @@ def load_demo(*, photos: bool = True) -> DemoResult:
         from shuangliang.appeals.demo import load_demo_appeals
 
         load_demo_appeals()  # idempotent on its own: a second load adds nothing
+        from shuangliang.statistics.demo import load_demo_snapshots
+
+        load_demo_snapshots()  # monthly history for the dashboard; idempotent too
     counts = {
         model.__name__: model.objects.count()
         for model in (Federation, Enterprise, Union, Person, Officer, CollectiveContract)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from .models import MonthlySnapshot, StatisticsSettings
+
+
+@admin.register(MonthlySnapshot)
+class MonthlySnapshotAdmin(admin.ModelAdmin):
+    list_display = ["federation", "month", "source", "taken_at"]
+    list_filter = ["source", "month"]
+    raw_id_fields = ["federation"]
+
+
+@admin.register(StatisticsSettings)
+class StatisticsSettingsAdmin(admin.ModelAdmin):
+    list_display = ["federation", "open_data", "updated_at"]
+    list_filter = ["open_data"]
+    raw_id_fields = ["federation"]

@@ -1,0 +1,81 @@
+/* The dashboard's charts, drawn with the vendored Apache ECharts from the page's JSON data
+   (json_script): no inline script, nothing fetched. */
+(function () {
+  "use strict";
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  var RED = "#c8102e", PALETTE = [RED, "#1f6feb", "#1a7f37", "#b08800", "#8250df", "#666666"];
+
+  function percentAxis() {
+    return { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } };
+  }
+
+  function historyOption(data) {
+    return {
+      color: PALETTE,
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
+      legend: { bottom: 0, type: "scroll" },
+      grid: { left: 40, right: 12, top: 16, bottom: 48 },
+      xAxis: { type: "category", data: data.months },
+      yAxis: percentAxis(),
+      series: data.series.map(function (s) {
+        return { name: s.name, type: "line", data: s.data, connectNulls: true, symbolSize: 6 };
+      })
+    };
+  }
+
+  function placesOption(data) {
+    var series = [{
+      name: data.labels.double_bright_rate, type: "bar", data: data.double_bright_rate,
+      itemStyle: { color: RED }
+    }, {
+      name: data.labels.coverage_rate, type: "bar", data: data.coverage_rate,
+      itemStyle: { color: "#1f6feb" }
+    }];
+    if (data.target != null) {
+      series[0].markLine = {
+        symbol: "none", label: { formatter: data.target + "%" },
+        lineStyle: { color: "#1a1a1a", type: "dashed" }, data: [{ yAxis: data.target }]
+      };
+    }
+    return {
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
+      legend: { bottom: 0 },
+      grid: { left: 40, right: 12, top: 16, bottom: 72 },
+      xAxis: { type: "category", data: data.names, axisLabel: { rotate: 40, interval: 0, fontSize: 10 } },
+      yAxis: percentAxis(),
+      series: series
+    };
+  }
+
+  function categoriesOption(data) {
+    return {
+      color: PALETTE,
+      tooltip: { trigger: "item" },
+      legend: { bottom: 0, type: "scroll" },
+      series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: data }]
+    };
+  }
+
+  ready(function () {
+    var source = document.getElementById("chart-data");
+    if (!source || typeof echarts === "undefined") return;
+    var data = JSON.parse(source.textContent);
+    var builders = { history: historyOption, places: placesOption, categories: categoriesOption };
+    var charts = [];
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var name = el.getAttribute("data-chart");
+      if (!builders[name] || data[name] == null) return;
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(builders[name](data[name]));
+      charts.push(chart);
+    });
+    window.addEventListener("resize", function () {
+      charts.forEach(function (c) { c.resize(); });
+    });
+  });
+})();
