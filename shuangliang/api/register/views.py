@@ -107,7 +107,7 @@ NO_USER = _NoUser()
 @extend_schema_view(
     get=extend_schema(
         summary="List the federations in your scope",
-        responses={200: FederationSerializer(many=True), **errors(401)},
+        responses={200: FederationSerializer(many=True), **errors(401, 404)},
     )
 )
 class FederationListView(ApiView):
@@ -595,7 +595,7 @@ class ContractAdvanceView(ApiView):
 @extend_schema_view(
     get=extend_schema(
         summary="The kinds of collective contract",
-        responses={200: ContractKindSerializer(many=True), **errors(401)},
+        responses={200: ContractKindSerializer(many=True), **errors(401, 404)},
     )
 )
 class ContractKindListView(ApiView):
