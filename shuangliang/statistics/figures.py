@@ -141,7 +141,7 @@ def _grouped(qs: QuerySet, group: Any, aggregates: dict) -> dict[Any, Counts]:
 
 def founded_q(as_of: datetime.date | None, prefix: str = "union__") -> Q:
     """The enterprise has a union (founded by `as_of`, when given)."""
-    q = Q(**{f"{prefix[:-2]}__isnull": False})
+    q = Q(**{f"{prefix[:-2]}__isnull": False}) if prefix else Q()
     if as_of is not None:
         q &= Q(**{f"{prefix}founded_on__lte": as_of}) | Q(
             **{f"{prefix}founded_on__isnull": True, f"{prefix}created_at__date__lte": as_of}
