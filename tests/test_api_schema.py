@@ -173,3 +173,16 @@ def test_schemathesis_anonymous_gets_401_on_every_staff_operation(world, wsgi_ap
     """Auth is enforced on every operation but the public ones."""
     for operation in _operations(world):
         _run_anonymous(operation, wsgi_app)
+
+
+def test_schema_as_yaml_on_request(world):
+    response = client_for(world, "county_c1").get(
+        SCHEMA, HTTP_ACCEPT="application/vnd.oai.openapi"
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"openapi: 3.")
+
+
+def test_staff_navigation_links_to_api_tokens(world):
+    page = client_for(world, "chair_u1").get(reverse("backoffice:home")).content.decode()
+    assert f'href="{reverse("api_tokens:list")}"' in page
