@@ -140,10 +140,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "backoffice:home"
 # An account refuses logins for this many minutes after this many failures (QUALITY.md E1).
 LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", 5))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
+LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -197,12 +197,12 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
 # Logs go to the console (systemd's journal in a deployment), one line per record, with the
 # request id; LOG_FORMAT=json writes JSON lines for a log collector. Every handler masks
 # personal data (phones, identity numbers, e-mail addresses, tokens in paths): core/logs.py.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "shuangliang.core.logs.JsonFormatter"},
@@ -234,6 +234,18 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+# Retention of working files that hold personal data (core/retention.py).
+IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", 30))
+PRINT_BATCH_RETENTION_DAYS = int(os.environ.get("PRINT_BATCH_RETENTION_DAYS", 30))
+# What `manage.py run_daily` runs, in order (cron or deploy/shuangliang-daily.timer).
+DAILY_COMMANDS = [
+    "appeals_daily",
+    "appeals_purge",
+    "take_snapshots",
+    "purge_working_files",
+]
+if os.environ.get("TASKS_BACKEND", "database") == "database":
+    DAILY_COMMANDS.append("prune_db_task_results --min-age-days 30 --failed-min-age-days 90")
 TASKS = {
     "default": {
         "BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")],
