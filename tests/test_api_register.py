@@ -489,3 +489,19 @@ def test_api_list_query_count_is_constant(world, url, auth):
     small = _queries(client(), url)
     _grow(world, 20)
     assert _queries(client(), url) == small
+
+
+def test_api_accepts_form_encoded_bodies(world):
+    firm = EnterpriseFactory(federation=world.t1)
+    body = {
+        "name": "甲一表单工会",
+        "kind": "single",
+        "federation": world.t1.pk,
+        "member_count": 12,
+        "women_member_count": 2,
+        "term_years": 5,
+        "enterprises": firm.pk,
+    }
+    response = token_client(world, "county_c1").post(UNIONS, body)
+    assert response.status_code == 201, response.content
+    assert Enterprise.objects.get(pk=firm.pk).union_id == response.json()["id"]

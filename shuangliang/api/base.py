@@ -8,6 +8,7 @@ authentication (tokens.use_token_scope).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
@@ -56,8 +57,6 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request):
-        from django.conf import settings
-
         self.page_size = settings.LIST_PAGE_SIZE
         return super().get_page_size(request)
 
@@ -175,6 +174,8 @@ def bind(form_class: type[forms.Form], data: dict, *, partial_from=None, **kwarg
         if name in data:
             value = data[name]
             many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            if many and isinstance(value, str | int) and not isinstance(value, bool):
+                value = [value]  # one value of a form-encoded list
             ok = (
                 isinstance(value, list) and all(isinstance(v, SCALARS) for v in value)
                 if many
