@@ -43,7 +43,7 @@ class TestDemoStatistics:
         series = {s["key"]: s["data"] for s in history.context["charts"]["history"]["series"]}
         bright = series["double_bright_rate"]
         # Double Bright coverage grew over the demo's year; the last point is this month's.
-        assert len(bright) == 13 and bright[0] < bright[6] < bright[-1]
+        assert len(bright) == 13 and bright[0] < bright[-3] < bright[-1]
         assert series["coverage_rate"][-1] == round(138 / 141 * 100, 1)
 
     def test_demo_second_load_adds_no_snapshot(self, db):
