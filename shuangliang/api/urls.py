@@ -1,12 +1,13 @@
-"""The REST API, version 1. One block of routes per domain; a new domain (appeals,
-inspections) adds its own module beside `register` and one include line here."""
+"""The REST API, version 1. Each domain is a package beside `register/` (views,
+serializers, selectors, urls.py); a new one (appeals, inspections) adds its package and one
+line here, and its routes to tests/role_matrix.d/api.toml."""
 
 from django.urls import path
 
 import shuangliang.public.urls  # noqa: F401  (registers the `public_token` path converter)
 
 from . import docs, public, stats
-from .register import views as register
+from .register import urls as register_urls
 
 app_name = "api"
 urlpatterns = [
@@ -15,30 +16,8 @@ urlpatterns = [
     path("docs", docs.docs, name="docs"),
     # Statistics.
     path("stats/summary", stats.StatsSummaryView.as_view(), name="stats_summary"),
-    # The register.
-    path("federations", register.FederationListView.as_view(), name="federation_list"),
-    path("enterprises", register.EnterpriseListView.as_view(), name="enterprise_list"),
-    path("enterprises/<int:pk>", register.EnterpriseDetailView.as_view(), name="enterprise_detail"),
-    path("unions", register.UnionListView.as_view(), name="union_list"),
-    path("unions/<int:pk>", register.UnionDetailView.as_view(), name="union_detail"),
-    path("officers", register.OfficerListView.as_view(), name="officer_list"),
-    path("officers/<int:pk>", register.OfficerDetailView.as_view(), name="officer_detail"),
-    path("officers/<int:pk>/end", register.OfficerEndView.as_view(), name="officer_end"),
-    path(
-        "officers/<int:pk>/register",
-        register.OfficerRegisterView.as_view(),
-        name="officer_register",
-    ),
-    path("people/<int:pk>", register.PersonDetailView.as_view(), name="person_detail"),
-    path("people/<int:pk>/unmask", register.PersonUnmaskView.as_view(), name="person_unmask"),
-    path("contracts", register.ContractListView.as_view(), name="contract_list"),
-    path("contracts/<int:pk>", register.ContractDetailView.as_view(), name="contract_detail"),
-    path(
-        "contracts/<int:pk>/advance",
-        register.ContractAdvanceView.as_view(),
-        name="contract_advance",
-    ),
-    path("contract-kinds", register.ContractKindListView.as_view(), name="contract_kind_list"),
+    # The register: enterprises, unions, officers, people, contracts.
+    *register_urls.urlpatterns,
     # The public side (WeChat mini-program): no login, read-only.
     path(
         "public/unions/<public_token:token>",
