@@ -1,6 +1,6 @@
 """Reads of the register: scoped lists, filters and the headline figures.
 
-Every figure is computed here once and used by pages, exports and the API alike.
+The headline figures come from the one figure layer, `shuangliang.statistics.figures`.
 """
 
 from dataclasses import dataclass
@@ -32,7 +32,6 @@ from .models import (
     Enterprise,
     Federation,
     Officer,
-    OperatingStatus,
     Position,
     Union,
 )
@@ -225,44 +224,32 @@ def federations_for_filter(*, user) -> QuerySet[Federation]:
     return visible(Federation.objects.all(), user).order_by("path")
 
 
+# The register's figures as the API has always answered them; every other figure (appeals,
+# visits, standards) is in `statistics.figures.headline_figures`, which computes these too.
+REGISTER_FIGURES = (
+    "enterprises_operating",
+    "unions_founded",
+    "three_contracts_signed",
+    "non_public_operating",
+    "double_bright_compliant",
+    "coverage_rate",
+    "three_contracts_rate",
+    "double_bright_rate",
+)
+
+
 def stats_summary(
     *, user, federation: Federation | None = None, with_campaign: bool = True
 ) -> dict:
     """The headline figures of the register for the user's scope, optionally one subtree;
     with the campaign's figures unless `with_campaign` is off (the campaign measures its
-    targets with this function, per place)."""
-    enterprises = visible(Enterprise.objects.all(), user)
-    if federation is not None:
-        enterprises = enterprises.filter(federation__path__startswith=federation.path)
-    operating = enterprises.filter(operating_status=OperatingStatus.IN_PRODUCTION)
-    figures = operating.aggregate(
-        enterprises_operating=Count("pk"),
-        unions_founded=Count("pk", filter=Q(union__isnull=False)),
-        three_contracts_signed=Count(
-            "pk", filter=Q(union__isnull=False) & three_contracts_q("union_id")
-        ),
-        non_public_operating=Count("pk", filter=non_public_q()),
-        double_bright_compliant=Count(
-            "pk",
-            filter=Q(union__isnull=False)
-            & double_bright_compliant_q(
-                prefix="union__double_bright_status__", union_ref="union_id"
-            ),
-        ),
-    )
-    total = figures["enterprises_operating"]
-    figures["coverage_rate"] = round(figures["unions_founded"] / total, 4) if total else 0.0
-    figures["three_contracts_rate"] = (
-        round(figures["three_contracts_signed"] / figures["unions_founded"], 4)
-        if figures["unions_founded"]
-        else 0.0
-    )
-    # Double Bright (issue 3): enterprises whose union is compliant, over those with a union.
-    figures["double_bright_rate"] = (
-        round(figures["double_bright_compliant"] / figures["unions_founded"], 4)
-        if figures["unions_founded"]
-        else 0.0
-    )
+    targets with this function, per place). Computed by the one figure layer
+    (`shuangliang.statistics.figures`), so the API, the dashboard, the reports and the
+    campaign's targets read the same numbers."""
+    from shuangliang.statistics.figures import headline_figures
+
+    computed = headline_figures(user=user, federation=federation, only=("enterprises",))
+    figures = {key: computed[key] for key in REGISTER_FIGURES}
     if with_campaign:
         from shuangliang.campaign.selectors import campaign_figures
 

@@ -562,11 +562,16 @@ class _Merged(dict):
         return dict.fromkeys(self.keys_applying, 0)
 
 
-def _collect(query: Query, dimension: str) -> dict[Any, Counts]:
-    """Every installed provider's counts for the dimension, merged per group; a provider
-    that does not break down by the dimension leaves its counts out (None: not applicable)."""
+def _collect(
+    query: Query, dimension: str, only: tuple[str, ...] | None = None
+) -> dict[Any, Counts]:
+    """Every installed provider's counts (or those named in `only`) for the dimension,
+    merged per group; a provider that does not break down by the dimension leaves its counts
+    out (None: not applicable)."""
     merged: dict[Any, Counts] = _Merged()
-    for provider, keys in PROVIDERS.values():
+    for name, (provider, keys) in PROVIDERS.items():
+        if only is not None and name not in only:
+            continue
         groups = provider(query, dimension)
         if groups is None:
             continue
@@ -579,11 +584,16 @@ def _collect(query: Query, dimension: str) -> dict[Any, Counts]:
 
 
 def headline_figures(
-    *, user, federation: Federation | None = None, as_of: datetime.date | None = None
+    *,
+    user,
+    federation: Federation | None = None,
+    as_of: datetime.date | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> dict:
     """Every figure of the subtree (or the user's whole scope), as far as the user sees it:
-    one aggregate query per provider."""
-    return derive(_collect(Query(user=user, root=federation, as_of=as_of), ALL)[None])
+    one aggregate query per provider (only those named in `only`, when given)."""
+    query = Query(user=user, root=federation, as_of=as_of)
+    return derive(_collect(query, ALL, only)[None])
 
 
 # Breakdowns -------------------------------------------------------------------------------
