@@ -220,11 +220,16 @@ def measure_enterprise_list(*, county: Federation, repeat: int) -> list[dict]:
 
 
 def _union_of_size(*, largest: bool) -> Union:
-    qs = Union.objects.filter(officers__status=Officer.Status.ACTIVE)
+    """The union with the fewest (or most) officers among those of the same shape: with
+    contracts and a replaced chair, so optional parts of the pages are there in both."""
     from django.db.models import Count
 
-    qs = qs.annotate(n=Count("officers")).order_by("-n" if largest else "n", "pk")
-    return qs.first()
+    qs = (
+        Union.objects.filter(contracts__isnull=False, officers__status=Officer.Status.REPLACED)
+        .distinct()
+        .annotate(n=Count("officers", distinct=True))
+    )
+    return qs.order_by("-n" if largest else "n", "pk").first()
 
 
 def measure_query_counts(*, county: Federation, township: Federation) -> list[dict]:
