@@ -176,9 +176,7 @@ def test_schemathesis_anonymous_gets_401_on_every_staff_operation(world, wsgi_ap
 
 
 def test_schema_as_yaml_on_request(world):
-    response = client_for(world, "county_c1").get(
-        SCHEMA, HTTP_ACCEPT="application/vnd.oai.openapi"
-    )
+    response = client_for(world, "county_c1").get(SCHEMA, HTTP_ACCEPT="application/vnd.oai.openapi")
     assert response.status_code == 200
     assert response.content.startswith(b"openapi: 3.")
 
