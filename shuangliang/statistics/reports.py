@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from shuangliang.register.models import Federation
 
@@ -248,7 +247,6 @@ OPEN_DATA_KEYS = (
     "appeals_received",
     "appeals_on_time_rate",
 )
-SUPPRESSED = pgettext_lazy("open data", "fewer than %(count)s")
 
 
 def _threshold() -> int:
