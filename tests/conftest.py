@@ -114,6 +114,10 @@ def world(db):
         status=ImportJob.Status.INVALID,
         errors=[["花名册", 3, "统一社会信用代码", "校验码错误"]],
     )
+    # A transactional test before this one may have emptied the table the migration filled.
+    from shuangliang.register.services import contract_kinds_ensure_defaults
+
+    contract_kinds_ensure_defaults()
     contract1 = CollectiveContract.objects.create(
         union=u1, kind=ContractKind.objects.get(code="wage"), step="talks"
     )

@@ -350,7 +350,11 @@ def test_status_new_chair_makes_a_confirmed_union_non_compliant(world):
     page = client_for(world, "county_c1").get(
         reverse("backoffice:union_detail", args=[world.u2.pk])
     )
-    assert _("The union's cadres changed after this status was submitted") in page.content.decode()
+    warning = _(
+        "The union's cadres changed after this status was submitted, so it no longer "
+        "counts. Update the notice board and submit again."
+    )
+    assert warning in page.content.decode()
 
 
 def test_status_officer_leaving_makes_a_confirmed_union_non_compliant(world):

@@ -34,7 +34,14 @@ def test_five_failures_lock_the_account_even_for_the_right_password(user):
     response = attempt(PASSWORD, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200  # the form again, not the redirect of a login
     assert "_auth_user_id" not in response.client.session
-    assert "15" in response.content.decode()
+    assert "该账号登录失败次数过多，请 15 分钟后再试" in response.content.decode()
+
+
+def test_a_wrong_password_says_so_without_telling_whether_the_account_exists(user):
+    wrong = attempt("wrong").content.decode()
+    unknown = attempt("wrong", username="nobody").content.decode()
+    message = "用户名或密码错误，请重新输入。"
+    assert message in wrong and message in unknown
 
 
 def test_four_failures_do_not_lock(user):

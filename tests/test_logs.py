@@ -5,24 +5,42 @@ import json
 import logging
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
-from shuangliang.core.logs import redact
+from shuangliang.core.logs import JsonFormatter, PersonalDataFilter, redact
 
 PHONE = "13812345678"
 ID_NUMBER = "11010519491231002X"
 
 
 @pytest.fixture
-def log_output():
-    """The console handler's output (the handler configured by settings.LOGGING)."""
-    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
+def console_handler():
+    """A handler built like settings.LOGGING's console handler, on the root logger."""
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(PersonalDataFilter())
+    handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]))
+    root = logging.getLogger()
+    root.addHandler(handler)
     try:
-        yield buffer
+        yield handler
     finally:
-        handler.setStream(previous)
+        root.removeHandler(handler)
+
+
+@pytest.fixture
+def log_output(console_handler):
+    return console_handler.stream
+
+
+def test_every_handler_of_the_settings_masks_personal_data():
+    for name, handler in settings.LOGGING["handlers"].items():
+        assert handler["filters"] == ["personal_data"], name
+    assert settings.LOGGING["filters"]["personal_data"]["()"] == (
+        "shuangliang.core.logs.PersonalDataFilter"
+    )
+    # runserver's request lines go through the same handler, not Django's own.
+    assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
 
 
 @pytest.mark.parametrize(
@@ -65,16 +83,9 @@ def test_a_404_and_an_exception_log_no_personal_data(db, log_output, monkeypatch
     assert "Ab3dEf6hIj9kLmNo" not in output
 
 
-def test_json_lines_carry_the_request_id_and_no_personal_data(db, log_output):
-    (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
-    from shuangliang.core.logs import JsonFormatter
-
-    previous = handler.formatter
-    handler.setFormatter(JsonFormatter())
-    try:
-        response = Client().get(f"/f/{PHONE}/")
-    finally:
-        handler.setFormatter(previous)
+def test_json_lines_carry_the_request_id_and_no_personal_data(db, console_handler, log_output):
+    console_handler.setFormatter(JsonFormatter())
+    response = Client().get(f"/f/{PHONE}/")
     (line,) = [json.loads(x) for x in log_output.getvalue().splitlines() if x.strip()]
     assert line["level"] == "WARNING" and line["status"] == 404
     assert line["request_id"] == response["X-Request-ID"]

@@ -95,7 +95,8 @@ def _upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpe
 
 
 def _stored_files(root) -> list:
-    return [path for path in root.rglob("*") if path.is_file()]
+    # Cadre photos only: other capabilities' test-world files (appeal attachments) sit beside.
+    return [path for path in (root / "photos").rglob("*") if path.is_file()]
 
 
 def _upload_url(person) -> str:
@@ -315,12 +316,11 @@ def test_replacing_a_photo_deletes_the_old_file(
 def test_refused_upload_shows_an_error_and_changes_nothing(
     world, with_photo, media_root, data, name
 ):
+    client = client_for(world, "county_c1")  # logging in is itself an audited act
     before_name = with_photo.photo.name
     before_files = _stored_files(media_root)
     before_log = ActionLogEntry.objects.count()
-    response = _post(
-        client_for(world, "county_c1"), _upload_url(with_photo), {"photo": _upload(data, name)}
-    )
+    response = _post(client, _upload_url(with_photo), {"photo": _upload(data, name)})
     assert response.status_code == 302
     assert len(_messages(response)) == 1
     with_photo.refresh_from_db()
@@ -443,9 +443,10 @@ def test_remove_deletes_the_file_clears_the_field_and_logs(
 
 def test_removing_when_there_is_no_photo_logs_nothing(world):
     person = world.chair1.person
+    client = client_for(world, "county_c1")  # logging in is itself an audited act
     before = ActionLogEntry.objects.count()
     response = _post(
-        client_for(world, "county_c1"),
+        client,
         reverse("backoffice:person_photo_remove", args=[person.pk]),
         {},
     )

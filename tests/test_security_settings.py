@@ -31,7 +31,9 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "SHUANGLIANG_PRODUCTION", "DATABASE_URL"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest, never in a deployment.
+        if key
+        not in {"SECRET_KEY", "SHUANGLIANG_PRODUCTION", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)
     return subprocess.run(

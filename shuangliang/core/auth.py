@@ -55,6 +55,7 @@ class LockingAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        "invalid_login": _("Your user name and password did not match. Please try again."),
         "locked": _(
             "Too many failed logins for this account. Try again in %(minutes)d minutes, "
             "or ask your federation to reset the password."

@@ -45,13 +45,17 @@ class PersonalDataFilter(logging.Filter):
             record.exc_text = redact(self._formatter.formatException(record.exc_info))
             # The traceback is kept as text only: formatters must not render it again.
             record.exc_info = None
-        record.request_id = current_request_id()
         # Django's request log attaches the request (and logs after the middleware has
-        # finished, so the id comes from the request); its repr carries the full path.
+        # finished, so the id comes from the request); its repr carries the full path. The
+        # record may pass several handlers: keep an id found by an earlier one.
+        request_id = getattr(record, "request_id", None)
         request = getattr(record, "request", None)
         if request is not None:
-            record.request_id = getattr(request, "request_id", record.request_id)
+            request_id = getattr(request, "request_id", request_id)
             record.request = None
+        if not request_id or request_id == "-":
+            request_id = current_request_id()
+        record.request_id = request_id
         return True
 
 
