@@ -1,13 +1,22 @@
 """The campaign's objects in the test world (tests/conftest.py `world`): county C1's plan from
 the seed template (today in phase two), its first phase, target and task, a work team of C1
 with the cadre, the cadre's assignment to E2, a visit by the cadre to E2 with a follow-up
-owned by the cadre and a photo (a name only: the photo route answers with a placeholder)."""
+owned by the cadre and a photo (a name only: the photo route answers with a placeholder), and a
+published news item of C1 with a photo (a name only as well)."""
 
 import datetime
 
 from django.utils import timezone
 
-from shuangliang.campaign.models import Assignment, FollowUp, Visit, VisitPhoto, WorkTeam
+from shuangliang.campaign.models import (
+    Assignment,
+    FollowUp,
+    NewsItem,
+    NewsPhoto,
+    Visit,
+    VisitPhoto,
+    WorkTeam,
+)
 from shuangliang.campaign.plan_templates import DOUBLE_BRIGHT_SEED
 from shuangliang.campaign.services import campaign_instantiate
 from shuangliang.register.models import add_months
@@ -39,6 +48,14 @@ def campaign_world_objects(*, c1, e2, cadre) -> dict:
         due_on=today + datetime.timedelta(days=7),
     )
     visit_photo1 = VisitPhoto.objects.create(visit=visit1, image="visits/world-visit.jpg")
+    news1 = NewsItem.objects.create(
+        federation=c1,
+        title="甲县总工会部署“双亮”活动",
+        body="各镇工会逐企业核查工会牌子。\n月底前完成公示栏更新。",
+        state=NewsItem.State.PUBLISHED,
+        published_on=today - datetime.timedelta(days=1),
+    )
+    news_photo1 = NewsPhoto.objects.create(item=news1, image="news/world-news.jpg")
     return {
         "campaign1": campaign1,
         "phase1": campaign1.phases.order_by("starts_on", "order", "id").first(),
@@ -49,4 +66,6 @@ def campaign_world_objects(*, c1, e2, cadre) -> dict:
         "visit1": visit1,
         "follow_up1": follow_up1,
         "visit_photo1": visit_photo1,
+        "news1": news1,
+        "news_photo1": news_photo1,
     }

@@ -10,6 +10,9 @@
   enterprises assigned to them today, and changes the visits they made themselves. The
   owner of a follow-up sees and closes it.
 - Union officers see none of it: a visit records what workers raised about their employer.
+- A news item (and its photos) is the voice of its federation: written by the staff of that
+  federation or above, read by them and by its leaders; not by a lower federation, a union
+  officer or an assigned cadre (the public sees published items on the public pages).
 """
 
 from django.db.models import Q
@@ -83,4 +86,8 @@ def campaign_scope_q(label: str, scope: Scope, action: Action, paths: tuple[str,
         if action == "view" and scope.is_assigned_cadre:
             q |= Q(enterprise_id__in=_assigned_enterprise_ids(scope))
         return q
+    if label == "campaign.newsitem":
+        return _paths_q("federation__path", paths)
+    if label == "campaign.newsphoto":
+        return _paths_q("item__federation__path", paths)
     raise LookupError(f"No access rule for {label}")

@@ -11,7 +11,16 @@ from django.utils import timezone
 from shuangliang.core.actionlog import build_entry
 from shuangliang.register.models import FOCUS_TAGS, Federation, add_months
 
-from .models import Assignment, FocusPlan, FocusTagChange, FollowUp, Task, Visit, WorkTeam
+from .models import (
+    Assignment,
+    FocusPlan,
+    FocusTagChange,
+    FollowUp,
+    NewsItem,
+    Task,
+    Visit,
+    WorkTeam,
+)
 from .plan_templates import DOUBLE_BRIGHT_SEED
 from .services import campaign_instantiate
 
@@ -83,6 +92,7 @@ def build_campaign_demo(
 
     _visits(rng, today, users, assignments, log)
     _focus(rng, today, users, assignments, log)
+    _news(today, county, users, log)
 
 
 def _visits(rng: random.Random, today, users, assignments, log) -> None:
@@ -167,3 +177,42 @@ def _focus(rng: random.Random, today, users, assignments, log) -> None:
         ]
     FocusTagChange.objects.bulk_create(changes)
     log.extend(build_entry(c, "campaign.focus_tag.changed", data=LOG_DATA) for c in changes)
+
+
+NEWS = [
+    (
+        40,
+        "縣總工會召開“雙亮”活動推進會",
+        "縣總工會召開全縣“雙亮”活動推進會，通報第一階段工作進展，部署全面推進階段任務。\n"
+        "會議要求各鎮（街道）工會逐企業核查工會牌子懸掛和幹部信息公示情況，月底前完成整改。",
+    ),
+    (
+        12,
+        "第一工作隊走訪重點企業",
+        "第一工作隊深入轄區重點企業開展“面對面、心貼心、實打實”服務，"
+        "向職工發放服務聯絡卡，現場解答勞動合同相關問題。\n"
+        "對職工反映的夜班補貼問題，工作隊已協調企業啟動工資集體協商。",
+    ),
+    (
+        3,
+        "全縣企業工會主席亮身份情況公示",
+        "截至本月，全縣已建會企業工會主席均已通過公示欄、聯絡卡等方式亮明身份。\n"
+        "職工可掃描企業公示欄上的二維碼，查看本企業工會幹部和聯繫方式。",
+    ),
+]
+
+
+def _news(today, county: Federation, users, log) -> None:
+    """A few published news items of the county: last month and this month."""
+    items = NewsItem.objects.bulk_create(
+        NewsItem(
+            federation=county,
+            title=title,
+            body=body,
+            state=NewsItem.State.PUBLISHED,
+            published_on=today - datetime.timedelta(days=days_ago),
+            created_by=users["county"],
+        )
+        for days_ago, title, body in NEWS
+    )
+    log.extend(build_entry(item, "campaign.news.published", data=LOG_DATA) for item in items)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import publicity_views, views
 
 app_name = "campaign"
 urlpatterns = [
@@ -36,4 +36,15 @@ urlpatterns = [
     path("focus/<int:pk>/", views.focus_detail, name="focus_detail"),
     path("focus/<int:pk>/plan/", views.focus_plan_edit, name="focus_plan_edit"),
     path("focus/<int:pk>/tags/", views.focus_tag_change, name="focus_tag_change"),
+    # Publicity: news items, the monthly bulletin, a union's embeddable card.
+    path("news/", publicity_views.news_list_view, name="news_list"),
+    path("news/new/", publicity_views.news_create, name="news_create"),
+    path("news/<int:pk>/", publicity_views.news_detail, name="news_detail"),
+    path("news/<int:pk>/edit/", publicity_views.news_edit, name="news_edit"),
+    path("news/<int:pk>/publish/", publicity_views.news_publish, name="news_publish"),
+    path("news/<int:pk>/withdraw/", publicity_views.news_withdraw, name="news_withdraw"),
+    path("news-photos/<int:pk>/", publicity_views.news_photo, name="news_photo"),
+    path("news/bulletin/", publicity_views.news_bulletin, name="news_bulletin"),
+    path("news/bulletin.pdf", publicity_views.news_bulletin_pdf, name="news_bulletin_pdf"),
+    path("unions/<int:pk>/embed/", publicity_views.union_embed_code, name="union_embed_code"),
 ]

@@ -2,6 +2,8 @@
 
 from django.urls import path, register_converter
 
+from shuangliang.campaign import publicity_public
+
 from . import views
 
 
@@ -52,4 +54,21 @@ urlpatterns = [
         name="credential_qr_png",
     ),
     path("f/<public_division_code:division_code>/", views.federation_page, name="federation_page"),
+    # Publicity (campaign): news items, their photos and feed; a union's embeddable card.
+    path(
+        "f/<public_division_code:division_code>/news/<int:pk>/",
+        publicity_public.news_detail,
+        name="news_detail",
+    ),
+    path(
+        "f/<public_division_code:division_code>/news/<int:pk>/photos/<int:photo>",
+        publicity_public.news_photo,
+        name="news_photo",
+    ),
+    path(
+        "f/<public_division_code:division_code>/news.atom",
+        publicity_public.news_feed,
+        name="news_feed",
+    ),
+    path("u/<public_token:token>/embed/", publicity_public.union_embed, name="union_embed"),
 ]

@@ -5,12 +5,13 @@
 
     pdf_bytes = render(CONTACT_CARD, records, A4_CARDS_10UP, language="zh-hans")
 
+A `Flow` pours running text (paragraphs in named styles) over as many pages as it needs.
 `elements` holds the layout vocabulary, `fields` the registry of keys a layout may use,
 `layouts` the shipped designs, `engine` the renderer. `shuangliang.doublebright.printing`
 builds records from the register.
 """
 
-from .elements import QR, Box, Image, Layout, Line, Repeat, Sheet, Stack, Text
+from .elements import QR, Box, Flow, FlowStyle, Image, Layout, Line, Repeat, Sheet, Stack, Text
 from .engine import render
 from .fields import FIELDS
 
@@ -18,6 +19,8 @@ __all__ = [
     "FIELDS",
     "QR",
     "Box",
+    "Flow",
+    "FlowStyle",
     "Image",
     "Layout",
     "Line",

@@ -191,8 +191,8 @@ class Repeat:
     def __post_init__(self):
         if field(self.key).kind != "list":
             raise ValueError(f"field {self.key!r} is not a list")
-        if any(isinstance(element, Repeat) for element in self.cell):
-            raise ValueError("a repeat cannot be nested")
+        if any(isinstance(element, Repeat | Flow) for element in self.cell):
+            raise ValueError("a repeat cannot hold a repeat or a flow")
 
     @property
     def capacity(self) -> int:
@@ -209,7 +209,73 @@ class Repeat:
         )
 
 
-Element = Text | Image | QR | Line | Box | Stack | Repeat
+@dataclass(frozen=True, kw_only=True)
+class FlowStyle:
+    """How one kind of paragraph of a `Flow` is set: type size in points, line height in
+    ems, space above the paragraph and first-line indent in millimetres. A style that
+    keeps with the next (a heading) is never left alone at the foot of a column."""
+
+    name: str
+    size: float = 10
+    bold: bool = False
+    color: str = "#000000"
+    align: Align = "left"
+    line_height: float = 1.5
+    space_before: float = 0
+    indent: float = 0
+    keep_with_next: bool = False
+
+    def __post_init__(self):
+        if self.size <= 0 or self.line_height <= 0:
+            raise ValueError("a flow style needs a positive size and line height")
+
+    def scaled(self, s: float) -> "FlowStyle":
+        return dataclasses.replace(
+            self, size=self.size * s, space_before=self.space_before * s, indent=self.indent * s
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flow:
+    """Running text: the paragraphs of a list field poured into a column from the top,
+    broken into lines; what does not fit continues on further pages that repeat the
+    layout's other elements. Each item is a mapping with `text` and `style` (the name of
+    one of `styles`; the first when absent); newlines in a text start new paragraphs."""
+
+    key: str
+    x: float
+    y: float
+    w: float
+    h: float
+    styles: tuple[FlowStyle, ...]
+
+    def __post_init__(self):
+        if field(self.key).kind != "list":
+            raise ValueError(f"field {self.key!r} is not a list")
+        names = [style.name for style in self.styles]
+        if not names or len(set(names)) != len(names):
+            raise ValueError("a flow needs styles with distinct names")
+
+    def style(self, name: str | None) -> FlowStyle:
+        """The style of that name; the first style for None or an unknown name."""
+        for style in self.styles:
+            if style.name == name:
+                return style
+        return self.styles[0]
+
+    def scaled(self, sx: float, sy: float) -> "Flow":
+        s = min(sx, sy)
+        return dataclasses.replace(
+            self,
+            x=self.x * sx,
+            y=self.y * sy,
+            w=self.w * sx,
+            h=self.h * sy,
+            styles=tuple(style.scaled(s) for style in self.styles),
+        )
+
+
+Element = Text | Image | QR | Line | Box | Stack | Repeat | Flow
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,6 +294,10 @@ class Layout:
     @property
     def repeats(self) -> list[Repeat]:
         return [element for element in self.elements if isinstance(element, Repeat)]
+
+    @property
+    def flows(self) -> list[Flow]:
+        return [element for element in self.elements if isinstance(element, Flow)]
 
     def scaled(self, width: float, height: float, name: str | None = None) -> "Layout":
         """The same design at another size: positions stretch, type scales with the

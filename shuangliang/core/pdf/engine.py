@@ -20,9 +20,9 @@ from fpdf.enums import TextMode
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from .elements import QR, Box, Element, Image, Layout, Line, Repeat, Sheet, Stack, Text
+from .elements import QR, Box, Element, Flow, Image, Layout, Line, Repeat, Sheet, Stack, Text
 from .fonts import FontFace, register_fonts
-from .typeset import PT, fit_horizontal, fit_vertical
+from .typeset import PT, SetLine, fit_horizontal, fit_vertical, flow_pages
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,13 @@ def render(
     records = list(records)
     if not records:
         raise ValueError("nothing to print")
-    if sheet is not None and layout.repeats:
-        raise ValueError("a layout with a repeat is printed one per page, not n-up")
+    if sheet is not None and (layout.repeats or layout.flows):
+        raise ValueError("a layout with a repeat or a flow is printed one per page, not n-up")
     with translation.override(language):
         canvas = Canvas(title=title or layout.name)
         if sheet is None:
             for index, record in enumerate(records):
-                for page_record in _pages(layout, record):
+                for page_record in _pages(layout, record, canvas.measure):
                     canvas.pdf.add_page(format=(layout.width, layout.height))
                     canvas.draw_layout(layout, page_record, 0, 0)
                 if progress is not None:
@@ -76,21 +76,45 @@ def render(
         return bytes(canvas.pdf.output())
 
 
-def _pages(layout: Layout, record: Record) -> Iterator[Record]:
-    """The record once per page: a repeat's items split into pages of its capacity."""
-    repeats = layout.repeats
-    if not repeats:
+class FlowPage(tuple):
+    """The lines of a flow already placed on one page (what `_pages` hands the drawing)."""
+
+
+def _pages(layout: Layout, record: Record, measure: Callable[[str], float]) -> Iterator[Record]:
+    """The record once per page: a repeat's items split into pages of its capacity, a
+    flow's text into pages of its column. A layout with either also gets `page.number`
+    ("2 / 5") on every page, unless the record brings its own."""
+    repeats, flows = layout.repeats, layout.flows
+    if not repeats and not flows:
         yield record
         return
+    set_flows = {flow.key: _flow_pages(flow, record.get(flow.key), measure) for flow in flows}
     pages = max(
-        1, *(-(-len(record.get(repeat.key) or ()) // repeat.capacity) for repeat in repeats)
+        1,
+        *(-(-len(record.get(repeat.key) or ()) // repeat.capacity) for repeat in repeats),
+        *(len(columns) for columns in set_flows.values()),
     )
     for page in range(pages):
         page_record = dict(record)
+        page_record.setdefault("page.number", f"{page + 1} / {pages}")
         for repeat in repeats:
             items = list(record.get(repeat.key) or ())
             page_record[repeat.key] = items[page * repeat.capacity : (page + 1) * repeat.capacity]
+        for key, columns in set_flows.items():
+            page_record[key] = FlowPage(columns[page] if page < len(columns) else ())
         yield page_record
+
+
+def _flow_pages(flow: Flow, items: Any, measure: Callable[[str], float]) -> list[list[SetLine]]:
+    """A flow's items (mappings of `text` and `style`) set into columns of its size."""
+    paragraphs = []
+    for item in items or ():
+        if not isinstance(item, Mapping):
+            raise TypeError(f"flow field {flow.key!r} takes mappings of text and style")
+        text = item.get("text")
+        if text is not None and text != "":
+            paragraphs.append((flow.style(item.get("style")), str(text)))
+    return flow_pages(paragraphs, width=flow.w, height=flow.h, measure=measure)
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -135,6 +159,8 @@ class Canvas:
             self.line(element, ox, oy)
         elif isinstance(element, Repeat):
             self.repeat(element, record.get(element.key) or (), ox, oy)
+        elif isinstance(element, Flow):
+            self.flow(element, record.get(element.key), ox, oy)
         else:  # pragma: no cover - the Element union is closed
             raise TypeError(f"unknown layout element {element!r}")
 
@@ -156,6 +182,33 @@ class Canvas:
             x, y = ox + repeat.x + col * cell_w, oy + repeat.y + row * cell_h
             for element in repeat.cell:
                 self.draw(element, item, x, y)
+
+    def flow(self, flow: Flow, value: Any, ox: float, oy: float) -> None:
+        """A flow's lines on this page; given raw items (outside `render`'s pagination),
+        the first page of them."""
+        if isinstance(value, FlowPage):
+            lines = list(value)
+        else:
+            lines = (_flow_pages(flow, value, self.measure) or [[]])[0]
+        pdf = self.pdf
+        for line in lines:
+            style = line.style
+            em = style.size * PT
+            line_h = em * style.line_height
+            x, w = ox + flow.x + line.indent, flow.w - line.indent
+            line_w = self.measure(line.text) * style.size
+            left = x + {"left": 0, "center": (w - line_w) / 2, "right": w - line_w}[style.align]
+            baseline = oy + flow.y + line.top + (line_h - em) / 2 + self.face.ascent * em
+            color = _rgb(style.color)
+            pdf.set_text_color(*color)
+            if not style.bold:
+                pdf.set_font_size(style.size)
+                pdf.text(left, baseline, line.text)
+                continue
+            with pdf.local_context(text_mode=TextMode.FILL_STROKE, draw_color=color):
+                pdf.set_font_size(style.size)
+                pdf.line_width = style.size * BOLD_STROKE  # in points: see _set_size
+                pdf.text(left, baseline, line.text)
 
     def measure(self, text: str) -> float:
         """Width in millimetres of text set at one point."""

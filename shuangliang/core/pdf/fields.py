@@ -41,6 +41,7 @@ FIELDS: dict[str, Field] = {
     "service_promise": Field("text", _("Service promise printed on contact cards")),
     "qr.url": Field("qr", _("Address the QR code leads to")),
     "cadres": Field("list", _("Cadres listed on a notice-board poster")),
+    "page.number": Field("text", _("Page number and page count (2 / 5), set by the engine")),
 }
 
 

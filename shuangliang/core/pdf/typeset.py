@@ -6,8 +6,9 @@ line. Closing punctuation never starts a line. Sizes are points, lengths millime
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 PT = 25.4 / 72  # millimetres per point
 ELLIPSIS = "…"
@@ -171,3 +172,58 @@ def fit_vertical(
 
 def _columns(chars: list[str], per_column: int) -> list[str]:
     return ["".join(chars[i : i + per_column]) for i in range(0, len(chars), per_column)]
+
+
+@dataclass(frozen=True)
+class SetLine:
+    """One line of running text placed in a flow's column: `top` is millimetres below the
+    column's top edge, `indent` millimetres from its left edge; `style` is the FlowStyle."""
+
+    text: str
+    style: Any
+    top: float
+    indent: float
+
+
+def flow_pages(
+    paragraphs: Iterable[tuple[Any, str]], *, width: float, height: float, measure: Measure
+) -> list[list[SetLine]]:
+    """Paragraphs (style, text) broken into lines and poured into columns `height` tall,
+    one list of placed lines per column (page). Space before a paragraph is dropped at the
+    top of a column; a keep-with-next paragraph moves on rather than end a column. A
+    paragraph's first line is indented by its style's `indent`."""
+    pages: list[list[SetLine]] = [[]]
+    y = 0.0
+    for style, text in paragraphs:
+        for paragraph in (text or "").split("\n"):
+            paragraph = paragraph.strip()
+            if not paragraph:
+                continue
+            lines = _indented_lines(paragraph, width, style.indent, measure, style.size)
+            line_h = style.size * PT * style.line_height
+            space = style.space_before if pages[-1] else 0.0
+            needed = line_h * (len(lines) + 1 if style.keep_with_next else 1)
+            if pages[-1] and y + space + min(needed, height) > height + 1e-6:
+                pages.append([])
+                y, space = 0.0, 0.0
+            y += space
+            for index, line in enumerate(lines):
+                if pages[-1] and y + line_h > height + 1e-6:
+                    pages.append([])
+                    y = 0.0
+                pages[-1].append(SetLine(line, style, y, style.indent if index == 0 else 0.0))
+                y += line_h
+    return pages
+
+
+def _indented_lines(
+    text: str, width: float, indent: float, measure: Measure, size: float
+) -> list[str]:
+    """Lines of one paragraph whose first line is `indent` millimetres narrower."""
+    if indent <= 0:
+        return _break_paragraph(text, width, measure, size)
+    first = _break_paragraph(text, max(width - indent, size * PT), measure, size)[0]
+    rest = text[len(first) :].strip() if text.startswith(first) else ""
+    if not first or not rest:
+        return _break_paragraph(text, width - indent, measure, size) if not first else [first]
+    return [first, *_break_paragraph(rest, width, measure, size)]
