@@ -304,3 +304,26 @@ def test_stats_campaign_visits_and_target_progress(world):
     assert actual["double_bright"] == round(data["double_bright_rate"] * 100, 2)
     other = get(client_for(world, "county_c2")).json()
     assert (other["visits_last_90_days"], other["campaign_target_progress"]) == (0, [])
+
+
+@pytest.mark.parametrize("role", ["county_c1", "county_c2", "city", "leader_c1", "township_t1"])
+def test_stats_appeal_figures_agree_with_the_appeals_app(world, role):
+    """Issue 4's figures in the summary: the figure layer's counts equal the appeals app's own
+    computation for the same scope."""
+    from shuangliang.appeals.models import Appeal
+    from shuangliang.appeals.selectors import appeal_figures_for
+
+    # One answered and rated appeal, so the rates have something to measure.
+    appeal = Appeal.objects.filter(handling_federation=world.c1).first()
+    if appeal is not None:
+        Appeal.objects.filter(pk=appeal.pk).update(
+            accepted_at=timezone.now() - datetime.timedelta(days=3),
+            answered_at=timezone.now(),
+            satisfaction="satisfied",
+        )
+    data = get(client_for(world, role)).json()
+    own = appeal_figures_for(user=world.users[role])
+    for key in ("appeals_received", "appeals_on_time_rate", "appeals_satisfaction_rate"):
+        assert data[key] == own[key], key
+    if role in ("county_c1", "city"):
+        assert data["appeals_received"] > 0 and data["appeals_satisfaction_rate"] == 1.0

@@ -13,7 +13,7 @@ from .base import ApiView
 
 
 class StatsSummarySerializer(serializers.Serializer):
-    """The register's figures; the campaign adds its own figures beside them."""
+    """The register's, the appeals' and the campaign's headline figures."""
 
     enterprises_operating = serializers.IntegerField()
     unions_founded = serializers.IntegerField()
@@ -23,6 +23,15 @@ class StatsSummarySerializer(serializers.Serializer):
     coverage_rate = serializers.FloatField()
     three_contracts_rate = serializers.FloatField()
     double_bright_rate = serializers.FloatField()
+    appeals_received = serializers.IntegerField(allow_null=True)
+    appeals_on_time_rate = serializers.FloatField(
+        allow_null=True, help_text="Null when no appeal has been concluded yet."
+    )
+    appeals_satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="Null when no worker has rated an answer yet."
+    )
+    visits_last_90_days = serializers.IntegerField(required=False)
+    campaign_target_progress = serializers.ListField(child=serializers.DictField(), required=False)
     federation = serializers.CharField(allow_null=True)
 
 

@@ -236,6 +236,9 @@ REGISTER_FIGURES = (
     "three_contracts_rate",
     "double_bright_rate",
 )
+# Appeals (issue 4): received by the federations of the subtree, the share of concluded
+# appeals answered by their deadline, and the share of rated answers rated "satisfied".
+APPEAL_FIGURES = ("appeals_received", "appeals_on_time_rate", "appeals_satisfaction_rate")
 
 
 def stats_summary(
@@ -248,8 +251,8 @@ def stats_summary(
     campaign's targets read the same numbers."""
     from shuangliang.statistics.figures import headline_figures
 
-    computed = headline_figures(user=user, federation=federation, only=("enterprises",))
-    figures = {key: computed[key] for key in REGISTER_FIGURES}
+    computed = headline_figures(user=user, federation=federation, only=("enterprises", "appeals"))
+    figures = {key: computed[key] for key in REGISTER_FIGURES + APPEAL_FIGURES}
     if with_campaign:
         from shuangliang.campaign.selectors import campaign_figures
 

@@ -281,7 +281,7 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
 
     The rules are those of `appeals.selectors`: concluded means accepted and answered, on
     time means answered (local date) by the conclusion deadline, overdue as `overdue_q`."""
-    from shuangliang.appeals.models import HANDLING_STATES, Appeal, Status
+    from shuangliang.appeals.models import HANDLING_STATES, Appeal, Satisfaction, Status
     from shuangliang.appeals.selectors import overdue_q
 
     group = {ALL: None, PLACE: "handling_federation_id", CATEGORY: "category_id"}
@@ -301,6 +301,8 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
             filter=concluded
             & (Q(conclude_due_on__isnull=True) | Q(_answered_on__lte=F("conclude_due_on"))),
         ),
+        "appeals_rated": Count("pk", filter=~Q(satisfaction="")),
+        "appeals_satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
     }
     past = query.as_of is not None
     if not past:  # a past day's deadlines and states are not kept: None then
@@ -499,6 +501,15 @@ FIGURES: tuple[Figure, ...] = (
         "appeals",
         numerator="appeals_on_time",
         denominator="appeals_concluded",
+    ),
+    Figure(
+        "appeals_satisfaction_rate",
+        _("Workers satisfied with the answer"),
+        "rate",
+        "appeals",
+        numerator="appeals_satisfied",
+        denominator="appeals_rated",
+        headline=False,
     ),
     Figure(
         "appeals_overdue",
