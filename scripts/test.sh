@@ -67,6 +67,12 @@ step "ruff format --check" "$ruff" format --check .
 step "manage.py check" "$py" manage.py check
 step "makemigrations --check" "$py" manage.py makemigrations --check --dry-run
 step "pytest on SQLite" pytest_run "${pytest_args[@]}"
+# The suite's SQLite is in memory, which threads cannot share; the concurrency tests (16
+# writers, concurrent duplicates, rate limits under load) run again on a file in WAL mode.
+sqlite_file_run() {
+    SQLITE_TEST_PATH="$SHUANGLIANG_VAR_DIR/concurrency.sqlite3" pytest_run "$@"
+}
+step "concurrency, SQLite file" sqlite_file_run tests/test_appeals_concurrency.py "${pytest_args[@]}"
 step "pytest on PostgreSQL" pytest_run --postgres "${pytest_args[@]}"
 
 echo
