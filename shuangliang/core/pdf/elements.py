@@ -213,7 +213,13 @@ class Repeat:
 class FlowStyle:
     """How one kind of paragraph of a `Flow` is set: type size in points, line height in
     ems, space above the paragraph and first-line indent in millimetres. A style that
-    keeps with the next (a heading) is never left alone at the foot of a column."""
+    keeps with the next (a heading) is never left alone at the foot of a column.
+
+    `rule_below` (a stroke in millimetres) draws a rule across the column `rule_gap` below
+    the paragraph, in `rule_color` (default: the text's). A style with `columns` (widths in
+    millimetres) sets table rows: its items carry `cells` instead of `text`, each cell
+    wrapped in its column (`column_align` per column, else `align`), and a row is never
+    split between pages."""
 
     name: str
     size: float = 10
@@ -224,14 +230,31 @@ class FlowStyle:
     space_before: float = 0
     indent: float = 0
     keep_with_next: bool = False
+    rule_below: float = 0
+    rule_color: str | None = None
+    rule_gap: float = 1.5
+    columns: tuple[float, ...] = ()
+    column_align: tuple[Align, ...] = ()
+    cell_padding: float = 1
 
     def __post_init__(self):
         if self.size <= 0 or self.line_height <= 0:
             raise ValueError("a flow style needs a positive size and line height")
+        if self.column_align and len(self.column_align) != len(self.columns):
+            raise ValueError("a table style aligns each of its columns or none")
+        if any(width <= 2 * self.cell_padding for width in self.columns):
+            raise ValueError("a table column must be wider than its padding")
 
     def scaled(self, s: float) -> "FlowStyle":
         return dataclasses.replace(
-            self, size=self.size * s, space_before=self.space_before * s, indent=self.indent * s
+            self,
+            size=self.size * s,
+            space_before=self.space_before * s,
+            indent=self.indent * s,
+            rule_below=self.rule_below * s,
+            rule_gap=self.rule_gap * s,
+            columns=tuple(width * s for width in self.columns),
+            cell_padding=self.cell_padding * s,
         )
 
 
@@ -240,7 +263,8 @@ class Flow:
     """Running text: the paragraphs of a list field poured into a column from the top,
     broken into lines; what does not fit continues on further pages that repeat the
     layout's other elements. Each item is a mapping with `text` and `style` (the name of
-    one of `styles`; the first when absent); newlines in a text start new paragraphs."""
+    one of `styles`; the first when absent); newlines in a text start new paragraphs. An
+    item in a table style (one with `columns`) carries `cells`, one text per column."""
 
     key: str
     x: float

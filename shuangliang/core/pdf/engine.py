@@ -22,7 +22,7 @@ from PIL import ImageOps, UnidentifiedImageError
 
 from .elements import QR, Box, Element, Flow, Image, Layout, Line, Repeat, Sheet, Stack, Text
 from .fonts import FontFace, register_fonts
-from .typeset import PT, SetLine, fit_horizontal, fit_vertical, flow_pages
+from .typeset import PT, SetLine, SetRule, fit_horizontal, fit_vertical, flow_pages
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +105,22 @@ def _pages(layout: Layout, record: Record, measure: Callable[[str], float]) -> I
         yield page_record
 
 
-def _flow_pages(flow: Flow, items: Any, measure: Callable[[str], float]) -> list[list[SetLine]]:
-    """A flow's items (mappings of `text` and `style`) set into columns of its size."""
+def _flow_pages(
+    flow: Flow, items: Any, measure: Callable[[str], float]
+) -> list[list[SetLine | SetRule]]:
+    """A flow's items (mappings of `text` and `style`, or `cells` and a table style) set
+    into columns of its size."""
     paragraphs = []
     for item in items or ():
         if not isinstance(item, Mapping):
             raise TypeError(f"flow field {flow.key!r} takes mappings of text and style")
+        style = flow.style(item.get("style"))
+        if style.columns:
+            cells = item.get("cells") or ()
+            if isinstance(cells, str):
+                raise TypeError(f"table cells of flow field {flow.key!r} are a list of texts")
+            paragraphs.append((style, [str(cell) for cell in cells]))
+            continue
         text = item.get("text")
         if text is not None and text != "":
             paragraphs.append((flow.style(item.get("style")), str(text)))
@@ -192,12 +202,20 @@ class Canvas:
             lines = (_flow_pages(flow, value, self.measure) or [[]])[0]
         pdf = self.pdf
         for line in lines:
+            if isinstance(line, SetRule):
+                top = oy + flow.y + line.top + line.width / 2
+                pdf.set_draw_color(*_rgb(line.color))
+                pdf.set_line_width(line.width)
+                pdf.line(ox + flow.x, top, ox + flow.x + flow.w, top)
+                continue
             style = line.style
             em = style.size * PT
             line_h = em * style.line_height
-            x, w = ox + flow.x + line.indent, flow.w - line.indent
+            x = ox + flow.x + line.indent
+            w = flow.w - line.indent if line.width is None else line.width
             line_w = self.measure(line.text) * style.size
-            left = x + {"left": 0, "center": (w - line_w) / 2, "right": w - line_w}[style.align]
+            align = line.align or style.align
+            left = x + {"left": 0, "center": (w - line_w) / 2, "right": w - line_w}[align]
             baseline = oy + flow.y + line.top + (line_h - em) / 2 + self.face.ascent * em
             color = _rgb(style.color)
             pdf.set_text_color(*color)

@@ -177,24 +177,80 @@ def _columns(chars: list[str], per_column: int) -> list[str]:
 @dataclass(frozen=True)
 class SetLine:
     """One line of running text placed in a flow's column: `top` is millimetres below the
-    column's top edge, `indent` millimetres from its left edge; `style` is the FlowStyle."""
+    column's top edge, `indent` millimetres from its left edge; `style` is the FlowStyle.
+    A line of a table cell also has the cell's `width` and `align`."""
 
     text: str
     style: Any
     top: float
     indent: float
+    width: float | None = None
+    align: str | None = None
+
+
+@dataclass(frozen=True)
+class SetRule:
+    """A horizontal rule across the column, `top` millimetres below its top edge."""
+
+    top: float
+    width: float
+    color: str
+
+
+def _rule(style: Any, y: float) -> tuple[list[SetRule], float]:
+    """The style's rule below a paragraph that ends at `y`, and the height it takes."""
+    if not getattr(style, "rule_below", 0):
+        return [], 0.0
+    top = y + style.rule_gap
+    rule = SetRule(top, style.rule_below, style.rule_color or style.color)
+    return [rule], style.rule_gap * 2 + style.rule_below
+
+
+def _table_row(style: Any, cells: Any, measure: Measure, y: float) -> tuple[list[SetLine], float]:
+    """One table row's cell lines placed from `y`, and the row's height."""
+    line_h = style.size * PT * style.line_height
+    placed: list[SetLine] = []
+    x, depth = 0.0, 1
+    texts = [str(cell if cell is not None else "") for cell in cells]
+    for index, width in enumerate(style.columns):
+        inner = width - 2 * style.cell_padding
+        text = texts[index] if index < len(texts) else ""
+        lines = _break_paragraph(" ".join(text.split()), inner, measure, style.size)
+        align = style.column_align[index] if style.column_align else style.align
+        for row, line in enumerate(lines):
+            placed.append(
+                SetLine(line, style, y + row * line_h, x + style.cell_padding, inner, align)
+            )
+        depth = max(depth, len(lines))
+        x += width
+    return placed, depth * line_h
 
 
 def flow_pages(
-    paragraphs: Iterable[tuple[Any, str]], *, width: float, height: float, measure: Measure
-) -> list[list[SetLine]]:
+    paragraphs: Iterable[tuple[Any, Any]], *, width: float, height: float, measure: Measure
+) -> list[list[SetLine | SetRule]]:
     """Paragraphs (style, text) broken into lines and poured into columns `height` tall,
     one list of placed lines per column (page). Space before a paragraph is dropped at the
     top of a column; a keep-with-next paragraph moves on rather than end a column. A
-    paragraph's first line is indented by its style's `indent`."""
-    pages: list[list[SetLine]] = [[]]
+    paragraph's first line is indented by its style's `indent`. For a table style (one
+    with `columns`) the text is a sequence of cells: the row is placed whole."""
+    pages: list[list[SetLine | SetRule]] = [[]]
     y = 0.0
     for style, text in paragraphs:
+        if getattr(style, "columns", ()):
+            space = style.space_before if pages[-1] else 0.0
+            rules, rule_h = _rule(style, 0.0)
+            lines, row_h = _table_row(style, text, measure, 0.0)
+            if pages[-1] and y + space + row_h + rule_h > height + 1e-6:
+                pages.append([])
+                y, space = 0.0, 0.0
+            y += space
+            lines, row_h = _table_row(style, text, measure, y)
+            pages[-1].extend(lines)
+            rules, rule_h = _rule(style, y + row_h)
+            pages[-1].extend(rules)
+            y += row_h + rule_h
+            continue
         for paragraph in (text or "").split("\n"):
             paragraph = paragraph.strip()
             if not paragraph:
@@ -213,6 +269,9 @@ def flow_pages(
                     y = 0.0
                 pages[-1].append(SetLine(line, style, y, style.indent if index == 0 else 0.0))
                 y += line_h
+            rules, rule_h = _rule(style, y)
+            pages[-1].extend(rules)
+            y += rule_h
     return pages
 
 
