@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shuangliang.backoffice",
     "shuangliang.statistics",
     "shuangliang.api",
+    "shuangliang.standards",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,19 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Each process keeps its own in-memory cache: nothing to run beside the database. What is
+# cached must therefore stay correct without cross-process deletes; the public union page
+# keys its content on version stamps read from the database (shuangliang/public/page_cache.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shuangliang",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", 5000))},
+    }
+}
+# How long a public union page's rendered content may be reused; 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 300))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,12 +9,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangliang.register.models import Federation, Officer, Position, Union
+from shuangliang.register.models import Enterprise, Federation, Officer, Position, Union
 from shuangliang.register.selectors import position_rank, search_q
 
 from .models import Credential, UnionPage
@@ -68,9 +68,131 @@ class CredentialStatus:
         return ""
 
 
+@dataclass(frozen=True)
+class UnionPublicContent:
+    """Everything the public union page shows below its heading, consent already applied."""
+
+    enterprises: list[str]
+    cadres: list[PublicCadre]
+    assigned_cadres: list[AssignedCadre]
+    concern: Federation
+
+
 def union_page_by_token(*, token: str) -> UnionPage:
     """The page behind a token, with its union; raises UnionPage.DoesNotExist."""
     return UnionPage.objects.select_related("union", "union__federation").get(token=token)
+
+
+def union_page_for_public(*, token: str) -> UnionPage:
+    """The page behind a token for its public view, in one query: the page, what it shows
+    of its union and township, and `officers_changed_at` (the newest change to the union's
+    officers, a part of the page cache's key). Raises UnionPage.DoesNotExist."""
+    newest_officer_change = (
+        Officer.objects.filter(union=OuterRef("union_id"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    return (
+        UnionPage.objects.select_related("union", "union__federation")
+        .only(
+            "token",
+            "indexable",
+            "office_hours",
+            "updated_at",
+            "union__name",
+            "union__office_address",
+            "union__office_phone",
+            "union__federation__name",
+            "union__federation__phone",
+            "union__federation__division_code",
+            "union__federation__path",
+        )
+        .annotate(officers_changed_at=Subquery(newest_officer_change))
+        .get(token=token)
+    )
+
+
+def union_public_content(*, page: UnionPage) -> UnionPublicContent:
+    """What the public page shows of its union (loaded by `union_page_for_public`), in
+    three more queries: the cadres in office with their person and live credential, the
+    union's enterprises with the federation cadres assigned to them, and the federations
+    above the township (for the concern contact)."""
+    from .services import credentials_ensure
+
+    union = page.union
+    today = timezone.localdate()
+    # Every credential of each officer is joined (rarely more than one); the live one is
+    # kept below. Sorting here is cheaper than compiling the rank into the query.
+    rows = (
+        Officer.objects.filter(Officer.current_q(today), union_id=union.pk)
+        .select_related("person")
+        .only(
+            "position",
+            "term_start",
+            "term_end",
+            "person__name",
+            "person__photo",
+            "person__consent_photo",
+            "person__mobile",
+            "person__consent_mobile",
+            "person__office_phone",
+            "person__consent_office_phone",
+        )
+        .annotate(credential_token=F("credentials__token"), revoked=F("credentials__revoked_at"))
+        .order_by()
+    )
+    by_id: dict[int, Officer] = {}
+    credentials: dict[int, Credential] = {}
+    for officer in rows:
+        by_id.setdefault(officer.pk, officer)
+        if officer.credential_token and officer.revoked is None:
+            credentials[officer.pk] = Credential(
+                officer_id=officer.pk, token=officer.credential_token
+            )
+    rank = {position: n for n, position in enumerate(Position.values)}
+    officers = sorted(
+        by_id.values(),
+        key=lambda o: (rank.get(o.position, len(rank)), o.term_start, o.person.name, o.pk),
+    )
+    missing = [officer for officer in officers if officer.pk not in credentials]
+    if missing:  # issued once, the first time the page is opened after they took office
+        credentials.update(credentials_ensure(officers=missing))
+    # All assignments of the union's enterprises (a handful); today's are kept below.
+    rows = (
+        Enterprise.objects.filter(union_id=union.pk)
+        .order_by("name", "id")
+        .values_list(
+            "id",
+            "name",
+            "assignments__starts_on",
+            "assignments__ends_on",
+            "assignments__id",
+            "assignments__cadre_id",
+            "assignments__cadre__last_name",
+            "assignments__cadre__first_name",
+            "assignments__position_title",
+            "assignments__public_phone",
+        )
+    )
+    enterprise_ids: list[int] = []
+    enterprises: list[str] = []
+    assignments: list[tuple] = []
+    for enterprise_id, name, starts_on, ends_on, *assignment in rows:
+        if not enterprise_ids or enterprise_ids[-1] != enterprise_id:
+            enterprise_ids.append(enterprise_id)
+            enterprises.append(name)
+        if starts_on is not None and starts_on <= today and (ends_on is None or ends_on >= today):
+            assignments.append((starts_on, *assignment))
+    # The federations above the township are read even when the township has a phone, so
+    # the page's query count never depends on its data.
+    township = union.federation
+    above = township.ancestors().only("name", "phone", "division_code")
+    return UnionPublicContent(
+        enterprises=enterprises,
+        cadres=public_cadres(officers=officers, credentials=credentials),
+        assigned_cadres=_assigned_cadres(sorted(assignments)),  # by start date, then id
+        concern=_concern([township, *reversed(list(above))]),
+    )
 
 
 def union_current_officers(*, union: Union) -> list[Officer]:
@@ -111,39 +233,50 @@ def union_assigned_cadres(*, union: Union) -> list[AssignedCadre]:
     from shuangliang.campaign.models import Assignment
 
     today = timezone.localdate()
-    assignments = (
+    rows = (
         Assignment.objects.filter(enterprise__union=union, starts_on__lte=today)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("cadre")
         .order_by("starts_on", "id")
+        .values_list(
+            "starts_on",
+            "id",
+            "cadre_id",
+            "cadre__last_name",
+            "cadre__first_name",
+            "position_title",
+            "public_phone",
+        )
     )
+    return _assigned_cadres(rows)
+
+
+def _assigned_cadres(rows) -> list[AssignedCadre]:
+    """(starts_on, id, cadre id, last name, first name, title, phone) rows, in that order,
+    as one entry per cadre."""
     seen, out = set(), []
-    for assignment in assignments:
-        if assignment.cadre_id in seen:
+    for _starts_on, _id, cadre_id, last_name, first_name, position_title, phone in rows:
+        if cadre_id in seen:
             continue
-        seen.add(assignment.cadre_id)
-        cadre = assignment.cadre
+        seen.add(cadre_id)
         # Chinese order: family name first. A login name is never shown to the public.
-        name = f"{cadre.last_name}{cadre.first_name}".strip()
-        if name or assignment.public_phone:  # nothing a worker could use otherwise
-            out.append(
-                AssignedCadre(
-                    name=name,
-                    position_title=assignment.position_title,
-                    phone=assignment.public_phone,
-                )
-            )
+        name = f"{last_name}{first_name}".strip()
+        if name or phone:  # nothing a worker could use otherwise
+            out.append(AssignedCadre(name=name, position_title=position_title, phone=phone))
     return out
 
 
 def concern_contact(*, union: Union) -> Federation:
     """The federation a worker should contact with a concern: the nearest one above the
     union that publishes a phone, else the union's own township or park."""
-    chain = [union.federation, *reversed(list(union.federation.ancestors()))]
+    return _concern([union.federation, *reversed(list(union.federation.ancestors()))])
+
+
+def _concern(chain: list[Federation]) -> Federation:
+    """The first federation of the chain (nearest first) with a phone, else the first."""
     for federation in chain:
         if federation.phone:
             return federation
-    return union.federation
+    return chain[0]
 
 
 def credential_by_token(*, token: str) -> Credential:
@@ -151,6 +284,30 @@ def credential_by_token(*, token: str) -> Credential:
     return Credential.objects.select_related(
         "officer", "officer__person", "officer__union", "officer__union__federation"
     ).get(token=token)
+
+
+def credential_for_public(*, token: str) -> Credential:
+    """The credential behind a token with what its verification page shows, in one query
+    (the union's public page joined too; None there when it has none yet). Raises
+    Credential.DoesNotExist."""
+    return (
+        Credential.objects.select_related("officer__person", "officer__union__public_page")
+        .only(
+            "token",
+            "revoked_at",
+            "officer__position",
+            "officer__status",
+            "officer__term_start",
+            "officer__term_end",
+            "officer__ended_on",
+            "officer__person__name",
+            "officer__person__photo",
+            "officer__person__consent_photo",
+            "officer__union__name",
+            "officer__union__public_page__token",
+        )
+        .get(token=token)
+    )
 
 
 def credential_status(

@@ -6,3 +6,8 @@ class PublicConfig(AppConfig):
     name = "shuangliang.public"
     label = "public"
     verbose_name = _("Public pages")
+
+    def ready(self) -> None:
+        from . import page_cache
+
+        page_cache.connect()

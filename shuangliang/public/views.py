@@ -1,8 +1,10 @@
 """Public pages (no login): a union's page, a cadre's verification, a federation's page.
 
 Everything here is reached from a QR code on a wall or a badge, mostly inside WeChat on a
-cheap phone: small server-rendered pages, no script. Nothing is cached on the way, so a
-withdrawn consent or a change of chair shows on the very next request.
+cheap phone: small server-rendered pages, no script. Nothing is cached on the way (browsers
+and proxies revalidate); the server reuses a union page's rendered content only while its
+version stamps are unchanged (page_cache.py), so a withdrawn consent or a change of chair
+shows on the very next request.
 """
 
 import io
@@ -15,8 +17,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from PIL import Image
 
@@ -25,6 +29,7 @@ from shuangliang.doublebright import selectors, services
 from shuangliang.doublebright.models import Credential, UnionPage
 from shuangliang.register.models import Federation
 
+from . import page_cache
 from .qr import qr_png, qr_svg
 
 # A photo is an image, never a document: it may run nothing and load nothing.
@@ -71,21 +76,35 @@ def _credential_or_404(token: str) -> Credential:
 @login_not_required
 @require_safe
 def union_page(request: HttpRequest, token: str) -> HttpResponse:
-    page = _union_page_or_404(token)
+    """One query when the content is cached, four when it is rendered."""
+    try:
+        page = selectors.union_page_for_public(token=token)
+    except UnionPage.DoesNotExist:
+        raise Http404
     union = page.union
-    officers = selectors.union_current_officers(union=union)
-    credentials = services.credentials_ensure(officers=officers)
-    concern = selectors.concern_contact(union=union)
+    key = page_cache.union_page_key(page=page)
+    content = page_cache.get(key)
+    if content is None:
+        data = selectors.union_public_content(page=page)
+        content = render_to_string(
+            "public/union_page_content.html",
+            {
+                "page": page,
+                "union": union,
+                "enterprises": data.enterprises,
+                "cadres": data.cadres,
+                "assigned_cadres": data.assigned_cadres,
+                "concern": data.concern,
+            },
+        )
+        page_cache.put(key, content)
+    # The frame (language switch with its CSRF token, robots meta) is rendered per request.
     response = render(
         request,
         "public/union_page.html",
         {
-            "page": page,
             "union": union,
-            "enterprises": list(union.enterprises.order_by("name", "id")),
-            "cadres": selectors.public_cadres(officers=officers, credentials=credentials),
-            "assigned_cadres": selectors.union_assigned_cadres(union=union),
-            "concern": concern,
+            "content": mark_safe(content),  # noqa: S308 - our own template's output
             "indexable": page.indexable,
         },
     )
@@ -95,10 +114,16 @@ def union_page(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def credential_verify(request: HttpRequest, token: str) -> HttpResponse:
-    credential = _credential_or_404(token)
+    """One query (a second, once, to create the union's page when it has none)."""
+    try:
+        credential = selectors.credential_for_public(token=token)
+    except Credential.DoesNotExist:
+        raise Http404
     officer = credential.officer
     status = selectors.credential_status(credential=credential)
-    page = services.union_page_ensure(union=officer.union)
+    page = getattr(officer.union, "public_page", None) or services.union_page_ensure(
+        union=officer.union
+    )
     person = officer.person
     response = render(
         request,
