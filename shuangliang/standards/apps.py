@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StandardsConfig(AppConfig):
+    name = "shuangliang.standards"
+    label = "standards"
+    verbose_name = _("Standards and inspections")
+
+    def ready(self) -> None:
+        # The figure layer counts standard compliance and rectifications through this provider.
+        from . import figures
+
+        figures.install()

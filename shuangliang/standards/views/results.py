@@ -1,0 +1,211 @@
+"""Results (scores and grades per union, the self-check beside the inspector's score) and
+rectifications (整改): the list with overdue ones flagged, closing with a photo, re-inspection."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shuangliang.backoffice.views.common import paginate, require_any_scope
+from shuangliang.core.access import can, get_visible_or_404, scope_for, visible
+from shuangliang.core.actionlog import history_for
+from shuangliang.register.models import Federation
+
+from .. import services
+from ..forms import RectificationCloseForm, RectificationUpdateForm, ReopenForm
+from ..models import Grade, Rectification, Standard
+from ..selectors import (
+    grade_distribution,
+    inspected_counts,
+    overdue_q,
+    rectifications_visible,
+    union_results,
+)
+from .common import require_reader, serve_photo
+
+
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    """Each union's result for a year (and standard) in a federation's subtree."""
+    require_reader(request)
+    federations = visible(Federation.objects.all(), request.user).order_by("path")
+    federation = None
+    if request.GET.get("federation", "").isdigit():
+        federation = federations.filter(pk=request.GET["federation"]).first()
+    federation = federation or federations.first()
+    if federation is None:
+        raise Http404
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    year = year or timezone.localdate().year
+    standards = visible(Standard.objects.all(), request.user)
+    standard = None
+    if request.GET.get("standard", "").isdigit():
+        standard = standards.filter(pk=request.GET["standard"]).first()
+    kwargs = {"federation": federation, "year": year, "standard": standard, "user": request.user}
+    distribution = grade_distribution(**kwargs)
+    return render(
+        request,
+        "standards/results.html",
+        {
+            "federation": federation,
+            "federations": federations[:500],
+            "year": year,
+            "standard": standard,
+            "standards": standards,
+            "rows": union_results(**kwargs),
+            "distribution": [(Grade(g).label, n) for g, n in distribution.items()],
+            "counts": inspected_counts(**kwargs),
+        },
+    )
+
+
+@require_GET
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    require_any_scope(request)
+    qs = rectifications_visible(user=request.user)
+    state = request.GET.get("state", "")
+    if state == "overdue":
+        qs = qs.filter(overdue_q())
+    elif state in Rectification.State.values:
+        qs = qs.filter(state=state)
+    if request.GET.get("federation", "").isdigit():
+        federation = (
+            visible(Federation.objects.all(), request.user)
+            .filter(pk=request.GET["federation"])
+            .first()
+        )
+        if federation is None:
+            qs = qs.none()
+        else:
+            qs = qs.filter(union__federation__path__startswith=federation.path)
+    qs = qs.order_by("state", "deadline", "pk")
+    return render(
+        request,
+        "standards/rectification_list.html",
+        {
+            "page": paginate(request, qs),
+            "state": state,
+            "states": [*Rectification.State.choices, ("overdue", _("Overdue"))],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _rectification(request: HttpRequest, pk: int, action: str = "view") -> Rectification:
+    return get_visible_or_404(
+        Rectification.objects.select_related(
+            "union__federation", "item", "inspection__version__standard", "closed_by"
+        ),
+        request.user,
+        action,
+        pk=pk,
+    )
+
+
+def _is_staff_over(request: HttpRequest, rectification: Rectification) -> bool:
+    scope = scope_for(request.user)
+    path = rectification.union.federation.path
+    return scope.is_superuser or any(path.startswith(p) for p in scope.staff_paths)
+
+
+@require_http_methods(["GET", "POST"])
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task, its evidence and history; staff change the deadline or the person here."""
+    rectification = _rectification(request, pk)
+    is_staff = _is_staff_over(request, rectification)
+    if request.method == "POST" and not is_staff:
+        raise Http404
+    form = RectificationUpdateForm(
+        request.POST or None,
+        initial={"deadline": rectification.deadline, "responsible": rectification.responsible},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.rectification_update(
+            actor=request.user, rectification=rectification, **form.cleaned_data
+        )
+        messages.success(request, _("The rectification was saved."))
+        return redirect("standards:rectification_detail", pk=rectification.pk)
+    return render(
+        request,
+        "standards/rectification_detail.html",
+        {
+            "r": rectification,
+            "form": form,
+            "is_staff": is_staff,
+            "can_close": rectification.state == Rectification.State.OPEN
+            and can(request.user, "change", rectification),
+            "reopen_form": ReopenForm(),
+            "history": history_for(rectification)[:20],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The union (or staff) reports the item put right, with a photo."""
+    rectification = _rectification(request, pk, "change")
+    form = RectificationCloseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rectification_close(
+                actor=request.user,
+                rectification=rectification,
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
+            )
+        except ValidationError as error:
+            form.add_error("photo", error)
+        except services.StandardsError as error:
+            messages.error(request, str(error))
+            return redirect("standards:rectification_detail", pk=rectification.pk)
+        else:
+            messages.success(request, _("The rectification is closed and waits for re-inspection."))
+            return redirect("standards:rectification_detail", pk=rectification.pk)
+    return render(request, "standards/rectification_close.html", {"r": rectification, "form": form})
+
+
+def _staff_rectification(request: HttpRequest, pk: int) -> Rectification:
+    rectification = _rectification(request, pk, "change")
+    if not _is_staff_over(request, rectification):
+        raise Http404  # the union closes its tasks; re-inspection is the federation's
+    return rectification
+
+
+@require_POST
+def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    rectification = _staff_rectification(request, pk)
+    try:
+        services.rectification_verify(actor=request.user, rectification=rectification)
+    except services.StandardsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Re-inspection recorded: the item is put right."))
+    return redirect("standards:rectification_detail", pk=rectification.pk)
+
+
+@require_POST
+def rectification_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    rectification = _staff_rectification(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what is still wrong."))
+    else:
+        try:
+            services.rectification_reopen(
+                actor=request.user, rectification=rectification, reason=form.cleaned_data["reason"]
+            )
+        except services.StandardsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The rectification is open again."))
+    return redirect("standards:rectification_detail", pk=rectification.pk)
+
+
+@require_GET
+def rectification_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    rectification = _rectification(request, pk)
+    return serve_photo(rectification.closing_photo)
