@@ -23,6 +23,10 @@ class StatsSummarySerializer(serializers.Serializer):
     coverage_rate = serializers.FloatField()
     three_contracts_rate = serializers.FloatField()
     double_bright_rate = serializers.FloatField()
+    standard_compliance_rate = serializers.FloatField(
+        allow_null=True, help_text="Results graded model or qualified; null: none yet."
+    )
+    rectifications_open = serializers.IntegerField()
     appeals_received = serializers.IntegerField(allow_null=True)
     appeals_on_time_rate = serializers.FloatField(
         allow_null=True, help_text="Null when no appeal has been concluded yet."

@@ -181,6 +181,14 @@ def scope_q(model: type[Model], scope: Scope, action: Action) -> Q:
         from shuangliang.campaign.access import campaign_scope_q
 
         return campaign_scope_q(label, scope, action, paths)
+    if label.startswith("notices."):
+        from shuangliang.notices.access import notices_scope_q
+
+        return notices_scope_q(label, scope, action, paths)
+    if label.startswith("standards."):
+        from shuangliang.standards.access import standards_scope_q
+
+        return standards_scope_q(label, scope, action, paths)
     raise LookupError(f"No access rule for {label}")
 
 

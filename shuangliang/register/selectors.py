@@ -240,6 +240,9 @@ REGISTER_FIGURES = (
 # appeals answered by their deadline, and the share of rated answers rated "satisfied".
 APPEAL_FIGURES = ("appeals_received", "appeals_on_time_rate", "appeals_satisfaction_rate")
 
+# The standards' figures (issue 5), from the same layer.
+STANDARDS_FIGURES = ("standard_compliance_rate", "rectifications_open")
+
 
 def stats_summary(
     *, user, federation: Federation | None = None, with_campaign: bool = True
@@ -251,8 +254,10 @@ def stats_summary(
     campaign's targets read the same numbers."""
     from shuangliang.statistics.figures import headline_figures
 
-    computed = headline_figures(user=user, federation=federation, only=("enterprises", "appeals"))
-    figures = {key: computed[key] for key in REGISTER_FIGURES + APPEAL_FIGURES}
+    computed = headline_figures(
+        user=user, federation=federation, only=("enterprises", "appeals", "standards")
+    )
+    figures = {key: computed[key] for key in REGISTER_FIGURES + APPEAL_FIGURES + STANDARDS_FIGURES}
     if with_campaign:
         from shuangliang.campaign.selectors import campaign_figures
 
