@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "shuangliang.public",
     "shuangliang.backoffice",
     "shuangliang.statistics",
+    "shuangliang.notices",
     "shuangliang.api",
     "shuangliang.standards",
 ]

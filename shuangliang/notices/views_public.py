@@ -1,0 +1,61 @@
+"""Public pages of published notices: small, server-rendered, no script. A draft, a notice
+in review or one of another federation is a 404, like an address that does not exist."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from shuangliang.register.models import Federation
+
+from . import document as official
+from . import selectors
+from .models import Notice
+from .views import DOCX_TYPE, _download, notice_filename
+
+
+def _published_or_404(division_code: str, pk: int) -> Notice:
+    try:
+        federation = Federation.objects.get(division_code=division_code)
+        return selectors.notice_public(federation=federation, pk=pk)
+    except (Federation.DoesNotExist, Notice.DoesNotExist):
+        raise Http404 from None
+
+
+@login_not_required
+@require_safe
+def notice_page(request: HttpRequest, division_code: str, pk: int) -> HttpResponse:
+    notice = _published_or_404(division_code, pk)
+    return render(
+        request,
+        "notices/public_notice.html",
+        {
+            "notice": notice,
+            "federation": notice.federation,
+            "document": selectors.notice_document(notice=notice),
+            "indexable": False,
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def notice_pdf_view(request: HttpRequest, division_code: str, pk: int) -> HttpResponse:
+    notice = _published_or_404(division_code, pk)
+    document = selectors.notice_document(notice=notice)
+    return _download(
+        official.notice_pdf(document),
+        "application/pdf",
+        notice_filename(notice, "pdf"),
+        inline=True,
+    )
+
+
+@login_not_required
+@require_safe
+def notice_docx_view(request: HttpRequest, division_code: str, pk: int) -> HttpResponse:
+    notice = _published_or_404(division_code, pk)
+    document = selectors.notice_document(notice=notice)
+    return _download(
+        official.notice_docx(document), DOCX_TYPE, notice_filename(notice, "docx"), inline=False
+    )
