@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("shuangliang.appeals.urls_public")),
     path("appeals/", include("shuangliang.appeals.urls_staff")),
     path("statistics/", include("shuangliang.statistics.urls")),
+    path("notices/", include("shuangliang.notices.urls")),
+    path("", include("shuangliang.notices.urls_public")),
     path("open-data/", include("shuangliang.statistics.urls_public")),
     path("api/v1/", include("shuangliang.api.urls")),
     path("api-tokens/", include("shuangliang.api.token_urls")),

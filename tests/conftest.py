@@ -215,6 +215,9 @@ def world(db):
         api_token=api_token,
         **appeals,
         **campaign,
+        **importlib.import_module(".notices_world", __package__).notices_world_objects(
+            c1=c1, u1=u1, u2=u2, users=users
+        ),
     )
 
 
