@@ -24,13 +24,14 @@ def grade_label(grade: str) -> str:
     return str(Grade(grade).label) if grade in Grade.values else "—"
 
 
-def standards_applicable(*, federation: Federation) -> list[Standard]:
-    """The standards in force for the federation (its own, or the nearest ones above)."""
-    return standards.standards_applicable(federation=federation)
+def standards_choosable(*, user):
+    """The standards a ranking may be made under: those the user may see."""
+    return standards.standards_visible(user=user)
 
 
 def default_standard(*, federation: Federation) -> Standard | None:
-    applicable = standards_applicable(federation=federation)
+    """The standard in force for the federation (its own, or the nearest one above)."""
+    applicable = standards.standards_applicable(federation=federation)
     return applicable[0] if applicable else None
 
 

@@ -221,7 +221,7 @@ def rankings(request: HttpRequest, pk: int) -> HttpResponse:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = selectors.current_year()
-    standards = results.standards_applicable(federation=federation)
+    standards = list(results.standards_choosable(user=request.user))
     standard = next(
         (s for s in standards if str(s.pk) == request.GET.get("standard", "")),
         results.default_standard(federation=federation),

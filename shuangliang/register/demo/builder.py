@@ -97,6 +97,9 @@ def load_demo(*, photos: bool = True) -> DemoResult:
         from shuangliang.appeals.demo import load_demo_appeals
 
         load_demo_appeals()  # idempotent on its own: a second load adds nothing
+        from shuangliang.notices.demo import load_demo_notices
+
+        load_demo_notices()  # a published notice and two model units; idempotent too
         from shuangliang.statistics.demo import load_demo_snapshots
 
         load_demo_snapshots()  # monthly history for the dashboard; idempotent too
