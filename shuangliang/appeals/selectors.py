@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shuangliang.core.access import scope_for, visible
 from shuangliang.core.actionlog import log_action
-from shuangliang.register.models import Enterprise, Federation, Union
+from shuangliang.register.models import Enterprise, Federation
 
 from . import conf
 from .models import (
@@ -283,8 +283,23 @@ def enterprise_by_credit_code(*, credit_code: str) -> Enterprise | None:
     )
 
 
-def union_enterprises(*, union: Union) -> list[Enterprise]:
-    return list(union.enterprises.select_related("federation").order_by("name", "id"))
+def union_page_enterprises(*, token: str) -> list[Enterprise]:
+    """The enterprises of the union behind a public page token, with what the intake needs
+    of their union and townships (routing, the log's scope), in one query; empty for an
+    unknown token."""
+    return list(
+        Enterprise.objects.filter(union__public_page__token=token)
+        .select_related("union__federation", "federation")
+        .only(
+            "name",
+            "union__name",
+            "union__federation__level",
+            "union__federation__path",
+            "federation__level",
+            "federation__path",
+        )
+        .order_by("name", "id")
+    )
 
 
 def active_categories() -> QuerySet[Category]:

@@ -8,15 +8,18 @@ import segno
 ERROR_LEVEL = "m"
 
 
-def qr_code(url: str) -> segno.QRCode:
-    """The QR code of an address; never a Micro QR, which phone scanners often cannot read."""
-    return segno.make(url, error=ERROR_LEVEL, micro=False, boost_error=False)
+def qr_code(url: str, *, mask: int | None = None) -> segno.QRCode:
+    """The QR code of an address; never a Micro QR, which phone scanners often cannot read.
+
+    Without `mask` the encoder scores all eight masks and keeps the best (most of the cost);
+    a fixed one is as valid and readable on a screen, for a code drawn once per request."""
+    return segno.make(url, error=ERROR_LEVEL, micro=False, boost_error=False, mask=mask)
 
 
-def qr_svg(url: str, *, scale: int = 8) -> bytes:
+def qr_svg(url: str, *, scale: int = 8, mask: int | None = None) -> bytes:
     """A standalone SVG document (vector, prints sharp at any size)."""
     buffer = io.BytesIO()
-    qr_code(url).save(
+    qr_code(url, mask=mask).save(
         buffer,
         kind="svg",
         scale=scale,
