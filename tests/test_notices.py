@@ -353,3 +353,57 @@ def test_rankings_by_township_industry_and_ownership():
     assert [g.inspected for g in industries] == [1, 2]  # F: 90; C: 87.5
     ownership = rank_by(results, "ownership")
     assert [len(g.rows) for g in ownership] == [1, 2]  # state-owned 90.0, private 87.5
+
+
+# Query counts (CONVENTIONS.md 11) ------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _more_notices_and_designations(world, n: int) -> None:
+    from .factories import UnionFactory
+
+    for _ in range(n):
+        notice = _notice(world)
+        services.notice_transition(actor=world.users["county_c1"], notice=notice, action="submit")
+        services.notice_transition(actor=world.users["leader_c1"], notice=notice, action="approve")
+        services.notice_transition(actor=world.users["county_c1"], notice=notice, action="publish")
+        union = UnionFactory(federation=world.t1)
+        services.designation_propose(
+            actor=world.users["township_t1"], union=union, year=WORLD_YEAR, reason="好"
+        )
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("county_c1", "notices:notice_list"),
+        ("county_c1", "notices:designation_list"),
+        ("township_t1", "notices:designation_list"),
+        ("chair_u1", "notices:inbox"),
+    ],
+)
+def test_list_page_query_count_does_not_grow_with_rows(world, role, name):
+    client = client_for(world, role)
+    url = reverse(name)
+    _more_notices_and_designations(world, 2)
+    small = _queries(client, url)
+    _more_notices_and_designations(world, 12)
+    assert _queries(client, url) == small
+
+
+def test_federation_page_notices_cost_one_query(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("public:federation_page", args=[world.c1.division_code])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len([q for q in queries.captured_queries if "notices_notice" in q["sql"]]) == 1

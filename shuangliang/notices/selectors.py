@@ -42,6 +42,15 @@ def notice_issuers(*, user) -> QuerySet[Federation]:
     return visible(Federation.objects.all(), user, "change").order_by("path")
 
 
+def ranking_roots(*, user) -> QuerySet[Federation]:
+    """The federations whose rankings the user starts from: those they are staff or a leader
+    of (for a superuser, the top of the tree)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Federation.objects.filter(parent__isnull=True).order_by("path")
+    return Federation.objects.filter(path__in=scope.read_paths).order_by("path")
+
+
 def notices_published(*, federation: Federation) -> QuerySet[Notice]:
     """A federation's published notices, newest first (for its public page)."""
     return Notice.objects.filter(federation=federation, state=Notice.State.PUBLISHED).order_by(
@@ -82,8 +91,8 @@ def figures_paragraph(*, notice: Notice) -> str:
     standard = notice.standard.name if notice.standard_id else _("the standard")
     return _(
         "In %(year)s, %(inspected)s of the %(unions)s unions under %(federation)s were "
-        "inspected against “%(standard)s” (%(coverage)s). %(model)s were rated model, "
-        "%(qualified)s qualified, %(basic)s basically qualified and %(failed)s not qualified. "
+        "inspected against “%(standard)s” (%(coverage)s). Grades: model %(model)s, "
+        "qualified %(qualified)s, basically qualified %(basic)s, not qualified %(failed)s. "
         "The compliance rate (model or qualified) was %(rate)s and the model rate "
         "%(model_rate)s."
     ) % {

@@ -50,6 +50,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": Notice.State.choices,
             "can_create": selectors.notice_issuers(user=request.user).exists(),
+            "ranking_roots": selectors.ranking_roots(user=request.user),
         },
     )
 
@@ -257,11 +258,19 @@ def designation_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in Designation.State.values:
         designations = designations.filter(state=state)
+    page = paginate(request, designations)
+    decidable = {
+        d.pk
+        for d in page.object_list
+        if d.state == Designation.State.PROPOSED
+        and selectors.designation_can_decide(user=request.user, designation=d)
+    }
     return render(
         request,
         "notices/designation_list.html",
         {
-            "page": paginate(request, designations),
+            "page": page,
+            "decidable": decidable,
             "state": state,
             "states": Designation.State.choices,
             "can_propose": selectors.unions_proposable(user=request.user).exists(),
