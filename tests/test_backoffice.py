@@ -334,3 +334,67 @@ def test_list_page_query_count_does_not_grow_with_data(world, route, django_asse
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_union_detail_query_count_does_not_depend_on_the_union(world, settings, tmp_path):
+    """A bare union (no cadre, contract, status or history of its own) against one with a
+    replaced chair, contracts and their steps, a confirmed Double Bright status whose cadres
+    changed since (the warning, its history, a reviewer looking): the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from shuangliang.register.services import contract_create, officer_appoint
+
+    from .factories import PersonFactory, UnionFactory
+    from .test_double_bright_status import confirmed
+
+    settings.MEDIA_ROOT = tmp_path
+    bare = UnionFactory(federation=world.t2)
+    full = world.u2
+    confirmed(world, full)
+    officer_appoint(
+        actor=world.users["county_c1"],
+        union=full,
+        person=PersonFactory(name="新任主席"),
+        data={"position": "chair", "term_start": timezone.localdate()},
+    )
+    for kind in ("wage", "women"):
+        from shuangliang.register.models import ContractKind
+
+        contract_create(
+            actor=world.users["county_c1"],
+            union=full,
+            data={"kind": ContractKind.objects.get(code=kind), "step": "talks"},
+        )
+    client = client_for(world, "city")  # above both: may review the status
+    counts = {}
+    for name, union in (("bare", bare), ("full", full)):
+        url = reverse("backoffice:union_detail", args=[union.pk])
+        client.get(url)  # the first visit creates the union's public page
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts[name] = len(queries)
+        page = response.content.decode()
+        assert 'id="double-bright"' in page
+    assert "新任主席" in page and "dbstatus/union" not in page
+    assert reverse("dbstatus:status_review", args=[full.pk]) not in page  # confirmed already
+    assert counts["bare"] == counts["full"]
+
+
+def test_union_detail_status_panel_has_the_status_pages_context(world, rf):
+    """The union page builds the Double Bright panel from its own query; it must hand the
+    panel template what the status pages hand it."""
+    from shuangliang.backoffice.views.unions import _double_bright_panel, _union_detail_queryset
+    from shuangliang.doublebright.status_selectors import union_status
+    from shuangliang.doublebright.status_views import status_context
+
+    request = rf.get("/")
+    request.user = world.users["county_c1"]
+    union = _union_detail_queryset(request.user).get(pk=world.u1.pk)
+    ours = _double_bright_panel(request, union, can_change=True)
+    theirs = status_context(request, world.u1, union_status(union=world.u1))
+    assert set(ours) - {"request", "csrf_token"} == set(theirs)
+    for key in ("status", "is_compliant", "officers_changed", "missing", "can_review"):
+        assert ours[key] == theirs[key]

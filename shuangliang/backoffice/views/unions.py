@@ -2,20 +2,33 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuangliang.core.access import can, get_visible_or_404, scope_for
 from shuangliang.core.actionlog import history_for
+from shuangliang.doublebright import status_services
+from shuangliang.doublebright.compliance import compliant_q, officers_changed_q
 from shuangliang.doublebright.selectors import public_url_for
+from shuangliang.doublebright.status_selectors import (
+    MISSING_ITEM_MESSAGES,
+    missing_items,
+    reviewable_statuses,
+)
+from shuangliang.doublebright.status_views import checklist
 from shuangliang.register import services
 from shuangliang.register.models import (
     CONTRACT_STEP_ORDER,
     CollectiveContract,
     ContractStep,
+    ContractStepRecord,
     Officer,
     Position,
     Union,
@@ -48,14 +61,28 @@ def union_list(request: HttpRequest) -> HttpResponse:
 
 
 def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    union = get_visible_or_404(Union.objects.select_related("federation"), request.user, pk=pk)
+    """The same queries for every union, whatever it holds (issue 8): nothing is read only
+    when something else exists (a contract's steps, a Double Bright status)."""
+    union = get_visible_or_404(_union_detail_queryset(request.user), request.user, pk=pk)
     rank = {position: index for index, position in enumerate(Position.values)}
     officers = sorted(
         union.officers.select_related("person"),
         key=lambda o: (rank[o.position], -o.term_start.toordinal(), o.person.name),
     )
-    contracts = union.contracts.select_related("kind").prefetch_related("step_records")
+    contracts = list(union.contracts.select_related("kind"))
+    # Read even when there is no contract (a prefetch would skip the query then).
+    steps: dict[int, list[ContractStepRecord]] = {}
+    for record in ContractStepRecord.objects.filter(contract__union=union):
+        steps.setdefault(record.contract_id, []).append(record)
+    for contract in contracts:
+        contract.steps = steps.get(contract.pk, [])
     can_change = can(request.user, "change", union)
+    page = getattr(union, "public_page", None)
+    public_url = (
+        request.build_absolute_uri(reverse("public:union_page", kwargs={"token": page.token}))
+        if page is not None
+        else public_url_for(union, request)  # created once, on the first visit
+    )
     return render(
         request,
         "backoffice/union_detail.html",
@@ -69,9 +96,51 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_delete": can_change and scope_for(request.user).can_write_register,
             "today": timezone.localdate(),
-            "public_url": public_url_for(union, request),
+            "public_url": public_url,
+            "double_bright_panel": render_to_string(
+                "doublebright/status/_panel.html",
+                _double_bright_panel(request, union, can_change=can_change),
+            ),
         },
     )
+
+
+def _union_detail_queryset(user) -> QuerySet[Union]:
+    """The union with its township, public page and Double Bright status joined, and what
+    the status panel would otherwise ask in queries of its own (only when a status exists)."""
+    return Union.objects.select_related(
+        "federation", "public_page", "double_bright_status__submitted_by"
+    ).annotate(
+        db_compliant=ExpressionWrapper(compliant_q(), output_field=BooleanField()),
+        db_officers_changed=ExpressionWrapper(officers_changed_q(), output_field=BooleanField()),
+        db_reviewable=Exists(reviewable_statuses(user=user).filter(union=OuterRef("pk"))),
+    )
+
+
+def _double_bright_panel(request: HttpRequest, union: Union, *, can_change: bool) -> dict:
+    """The context of doublebright/status/_panel.html, as `status_views.status_context`
+    builds it (a test keeps the keys in step), from the values joined into the union's query;
+    the status's history is read even for a union that has not started (it is empty)."""
+    status = getattr(union, "double_bright_status", None)
+    shown = status or status_services.status_initial(union=union)
+    officers_changed = status is not None and status.submitted_at is not None
+    officers_changed = officers_changed and union.db_officers_changed
+    return {
+        "union": union,
+        "status": status,
+        "shown": shown,
+        "items": checklist(
+            union, shown, saved=status is not None, officers_changed=officers_changed
+        ),
+        "is_compliant": status is not None and union.db_compliant,
+        "officers_changed": officers_changed,
+        "missing": [MISSING_ITEM_MESSAGES[key] for key in missing_items(shown)],
+        "history": list(history_for(shown)[:20]),
+        "can_change": can_change,
+        "can_review": status is not None and union.db_reviewable,
+        "request": request,
+        "csrf_token": get_token(request),
+    }
 
 
 @require_http_methods(["GET", "POST"])
