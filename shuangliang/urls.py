@@ -25,6 +25,7 @@ urlpatterns = [
     path("statistics/", include("shuangliang.statistics.urls")),
     path("notices/", include("shuangliang.notices.urls")),
     path("", include("shuangliang.notices.urls_public")),
+    path("standards/", include("shuangliang.standards.urls")),
     path("open-data/", include("shuangliang.statistics.urls_public")),
     path("api/v1/", include("shuangliang.api.urls")),
     path("api-tokens/", include("shuangliang.api.token_urls")),

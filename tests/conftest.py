@@ -218,6 +218,9 @@ def world(db):
         **importlib.import_module(".notices_world", __package__).notices_world_objects(
             c1=c1, u1=u1, u2=u2, users=users
         ),
+        **importlib.import_module(".standards_world", __package__).standards_world_objects(
+            c1=c1, u1=u1, users=users
+        ),
     )
 
 

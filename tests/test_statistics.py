@@ -96,7 +96,8 @@ def test_figures_headline_counts_by_sql_match_a_count_in_python(richer):
     assert figures["coverage_rate"] == round(3 / 5, 4)
     assert figures["three_contracts_rate"] == round(2 / 3, 4)
     assert figures["non_public_operating"] == 3
-    assert figures["standard_compliance_rate"] is None  # issue 5: not yet measured
+    # Issue 5: the test world's one result (U1's supervisory check) is not qualified.
+    assert figures["standard_compliance_rate"] == 0.0
 
 
 def test_figures_breakdowns_add_up_to_the_headline(richer):
@@ -237,7 +238,7 @@ def test_dashboard_change_since_last_month_reads_last_months_snapshot(world):
     cells = {c.figure.key: c for c in response.context["d"].headline}
     assert cells["enterprises_operating"].change == 2
     assert cells["coverage_rate"].change == round((2 / 4 - 1) * 100, 1)
-    assert cells["standard_compliance_rate"].value is None
+    assert cells["standard_compliance_rate"].value == 0.0  # issue 5: U1's one result
 
 
 def _grow(world, n: int) -> None:

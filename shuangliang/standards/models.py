@@ -263,8 +263,9 @@ class Inspection(models.Model):
         SUBMITTED = "submitted", _("Submitted")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # A union deleted from the register (a mistake put right) takes its inspections with it.
     union = models.ForeignKey(
-        Union, verbose_name=_("union"), on_delete=models.PROTECT, related_name="inspections"
+        Union, verbose_name=_("union"), on_delete=models.CASCADE, related_name="inspections"
     )
     version = models.ForeignKey(
         StandardVersion, verbose_name=_("standard"), on_delete=models.PROTECT, related_name="+"
@@ -289,7 +290,7 @@ class Inspection(models.Model):
     inspector_union = models.ForeignKey(
         Union,
         verbose_name=_("inspecting union"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -416,7 +417,7 @@ class Rectification(models.Model):
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     union = models.ForeignKey(
-        Union, verbose_name=_("union"), on_delete=models.PROTECT, related_name="rectifications"
+        Union, verbose_name=_("union"), on_delete=models.CASCADE, related_name="rectifications"
     )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     problem = models.CharField(_("problem"), max_length=500)

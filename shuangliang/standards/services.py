@@ -478,7 +478,7 @@ def inspection_submit(*, actor, inspection: Inspection) -> Inspection:
             inspection,
             "standards.inspection.submitted",
             actor=actor,
-            data={"percent": result.percent, "grade": result.grade},
+            data={"percent": str(result.percent), "grade": result.grade},
         )
         if inspection.kind != Inspection.Kind.SELF:
             _open_rectifications(actor=actor, inspection=inspection, answers=answers)
@@ -504,7 +504,7 @@ def _open_rectifications(*, actor, inspection: Inspection, answers: list[Answer]
             rectification,
             "standards.rectification.opened",
             actor=actor,
-            data={"deadline": deadline, "item": answer.item.text},
+            data={"deadline": deadline.isoformat(), "item": answer.item.text},
         )
 
 

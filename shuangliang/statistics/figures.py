@@ -487,6 +487,14 @@ FIGURES: tuple[Figure, ...] = (
         denominator="standard_assessed",
     ),
     Figure(
+        "rectifications_open",
+        _("Rectifications open"),
+        "count",
+        "standards",
+        list_route="standards:rectification_list",
+        list_params={"state": "open"},
+    ),
+    Figure(
         "appeals_received",
         _("Appeals received"),
         "count",

@@ -97,6 +97,9 @@ def load_demo(*, photos: bool = True) -> DemoResult:
         from shuangliang.appeals.demo import load_demo_appeals
 
         load_demo_appeals()  # idempotent on its own: a second load adds nothing
+        from shuangliang.standards.demo import load_demo_standards
+
+        load_demo_standards()  # the season of self-checks and inspections; idempotent too
         from shuangliang.notices.demo import load_demo_notices
 
         load_demo_notices()  # a published notice and two model units; idempotent too

@@ -13,6 +13,7 @@ from shuangliang.backoffice.views.common import paginate, require_any_scope
 from shuangliang.core.access import can, get_visible_or_404, scope_for, visible
 from shuangliang.core.actionlog import history_for
 from shuangliang.register.models import Federation
+from shuangliang.statistics import figures as fig
 
 from .. import services
 from ..forms import RectificationCloseForm, RectificationUpdateForm, ReopenForm
@@ -59,6 +60,10 @@ def results(request: HttpRequest) -> HttpResponse:
             "rows": union_results(**kwargs),
             "distribution": [(Grade(g).label, n) for g, n in distribution.items()],
             "counts": inspected_counts(**kwargs),
+            # Per township (or lower federation): this year's figures of the figure layer.
+            "places": fig.figures_by(user=request.user, federation=federation, dimension=fig.PLACE)
+            if year == timezone.localdate().year and standard is None
+            else [],
         },
     )
 

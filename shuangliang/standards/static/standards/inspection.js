@@ -69,7 +69,8 @@
     var sent = JSON.stringify(pending);
     sending = true;
     show(form.dataset.msgSaving, false);
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-Requested-With": "XMLHttpRequest" }
     }).then(function (response) {
