@@ -7,7 +7,9 @@ from django.urls import path
 import shuangliang.public.urls  # noqa: F401  (registers the `public_token` path converter)
 
 from . import docs, public, stats
+from .appeals import urls as appeals_urls
 from .register import urls as register_urls
+from .standards import urls as standards_urls
 
 app_name = "api"
 urlpatterns = [
@@ -18,6 +20,10 @@ urlpatterns = [
     path("stats/summary", stats.StatsSummaryView.as_view(), name="stats_summary"),
     # The register: enterprises, unions, officers, people, contracts.
     *register_urls.urlpatterns,
+    # Worker appeals, the handlers' side (no identity but through the logged operation).
+    *appeals_urls.urlpatterns,
+    # Inspections against the standards, and their rectifications (read-only).
+    *standards_urls.urlpatterns,
     # The public side (WeChat mini-program): no login, read-only.
     path(
         "public/unions/<public_token:token>",

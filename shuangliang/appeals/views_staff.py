@@ -123,13 +123,17 @@ def appeal_identity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, appeal: Appeal, action: str) -> str:
-    """Run one handler step; returns the success message. Raises AppealError or ValueError."""
-    user = request.user
+    return appeal_step(user=request.user, appeal=appeal, action=action, data=request.POST)
+
+
+def appeal_step(*, user, appeal: Appeal, action: str, data) -> str:
+    """Run one handler step with the posted `data` (the page's and the API's one path);
+    returns the success message. Raises AppealError or ValueError."""
     if action == "accept":
         services.appeal_accept(appeal=appeal, actor=user)
         return _("The appeal was accepted.")
     if action == "decline":
-        form = ReasonForm(request.POST)
+        form = ReasonForm(data)
         if not form.is_valid():
             raise services.AppealError(_("Give the reason for declining."))
         services.appeal_decline(appeal=appeal, actor=user, reason=form.cleaned_data["reason"])
@@ -138,15 +142,13 @@ def _act(request: HttpRequest, appeal: Appeal, action: str) -> str:
         services.appeal_start(appeal=appeal, actor=user)
         return _("Handling has started.")
     if action == "transfer":
-        form = TransferForm(
-            request.POST, targets=selectors.transfer_targets(user=user, appeal=appeal)
-        )
+        form = TransferForm(data, targets=selectors.transfer_targets(user=user, appeal=appeal))
         if not form.is_valid() or not form.cleaned_data["target"]:
             raise services.AppealError(_("Choose where to send the appeal."))
         services.appeal_transfer(appeal=appeal, actor=user, **form.resolved())
         return _("The appeal was sent on.")
     if action == "reply":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(data)
         if not form.is_valid():
             raise services.AppealError(_("The reply is empty."))
         services.appeal_reply(appeal=appeal, actor=user, **form.cleaned_data)
@@ -154,19 +156,19 @@ def _act(request: HttpRequest, appeal: Appeal, action: str) -> str:
     if action == "note":
         if not selectors.appeal_identity_visible(user=user, appeal=appeal):
             raise services.AppealError(_("Only handlers who may see the worker can add notes."))
-        form = NoteForm(request.POST)
+        form = NoteForm(data)
         if not form.is_valid():
             raise services.AppealError(_("The note is empty."))
         services.appeal_note_add(appeal=appeal, actor=user, body=form.cleaned_data["body"])
         return _("The phone note was recorded.")
     if action == "extend":
-        form = ExtendForm(request.POST)
+        form = ExtendForm(data)
         if not form.is_valid():
             raise services.AppealError(_("Give the number of days (1 to 30) and a reason."))
         services.appeal_extend(appeal=appeal, actor=user, **form.cleaned_data)
         return _("The deadline was extended.")
     if action == "close":
-        form = CloseForm(request.POST)
+        form = CloseForm(data)
         satisfaction = form.cleaned_data["satisfaction"] if form.is_valid() else ""
         services.appeal_close(appeal=appeal, actor=user, satisfaction=satisfaction)
         return _("The appeal was closed.")
