@@ -48,6 +48,7 @@ from shuangliang.register.models import (
     _path_segment,
     add_months,
 )
+from shuangliang.register.officer_changes import refresh_officers_changed
 from shuangliang.register.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 
 
@@ -266,6 +267,12 @@ def generate_province(
         places = _federations(rng, scale, province_code, writer)
         log(f"federations: {len(places.all)}")
         _register(rng, scale, places, kinds, writer, today, now, log)
+        # COPY sends no signals: each union's newest officer change, from its officers.
+        refresh_officers_changed(
+            Union.objects.filter(federation__path__startswith=places.province["path"])
+            .values_list("pk", flat=True)
+            .iterator()
+        )
         _reset_sequences()
     users = _staff(places)
     if connection.vendor == "postgresql":

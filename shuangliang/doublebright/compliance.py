@@ -2,16 +2,18 @@
 
 A union is compliant when its status has been confirmed by the federation, every item of
 the checklist holds (with its photo evidence), its office address is on record, and no
-officer of the union was appointed or left office after the status was submitted. Nothing
-of this is stored: the page, the API and the coverage figures all filter with `compliant_q`,
-so a change of chair makes the union non-compliant on the next request, without a job.
+officer of the union was appointed or left office after the status was submitted. No
+verdict is stored: the page, the API and the coverage figures all filter with `compliant_q`,
+so a change of chair makes the union non-compliant on the next request, without a job. What
+is stored is each union's newest officer change (`register.officer_changes`, refreshed in the
+writer's transaction), so that the check compares columns instead of reading every officer.
 
 This module imports only models, so `register.selectors` can use it without a cycle.
 """
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from shuangliang.register.models import Officer
@@ -83,20 +85,46 @@ def officers_changed_q(prefix: str = "double_bright_status__") -> Q:
     )
 
 
+def officers_unchanged_since_submission(
+    prefix: str = "double_bright_status__", union_ref: str = "pk"
+) -> Case:
+    """True when no officer change counts after the submission: `officer_changed_after_q`
+    negated, read from the union's newest officer change (`Union.officers_changed_on/_at`,
+    kept by `register.officer_changes`) instead of from every officer.
+
+    The newest change (latest date, then latest recording time) is after the submission
+    exactly when some change is, as long as it has taken effect; only when it is dated in
+    the future are the officers themselves asked (rare: a term starting next month)."""
+    union_prefix = prefix.removesuffix("double_bright_status__")
+    on, at = F(f"{prefix}submitted_on"), F(f"{prefix}submitted_at")
+    changed_on = f"{union_prefix}officers_changed_on"
+    changed_at = f"{union_prefix}officers_changed_at"
+    return Case(
+        When(Q(**{f"{changed_on}__isnull": True}), then=Value(True)),
+        When(
+            Q(**{f"{changed_on}__gt": timezone.localdate()}),
+            then=~officer_changed_after_q(
+                at_ref=OuterRef(f"{prefix}submitted_at"),
+                on_ref=OuterRef(f"{prefix}submitted_on"),
+                union_ref=union_ref,
+            ),
+        ),
+        When(Q(**{f"{changed_on}__gt": on}), then=Value(False)),
+        When(Q(**{changed_on: on, f"{changed_at}__gt": at}), then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
 def compliant_q(prefix: str = "double_bright_status__", union_ref: str = "pk") -> Q:
     """For Union querysets (or, with prefix 'union__double_bright_status__' and union_ref
     'union_id', Enterprise querysets): the union is Double Bright compliant."""
     union_prefix = prefix.removesuffix("double_bright_status__")
-    changed = officer_changed_after_q(
-        at_ref=OuterRef(f"{prefix}submitted_at"),
-        on_ref=OuterRef(f"{prefix}submitted_on"),
-        union_ref=union_ref,
-    )
     return (
         Q(**{f"{prefix}state": State.CONFIRMED})
         & items_hold_q(prefix)
         & ~Q(**{f"{union_prefix}office_address": ""})
-        & ~Q(changed)
+        & Q(officers_unchanged_since_submission(prefix, union_ref))
     )
 
 

@@ -6,3 +6,8 @@ class RegisterConfig(AppConfig):
     name = "shuangliang.register"
     label = "register"
     verbose_name = _("Register")
+
+    def ready(self):
+        from . import officer_changes
+
+        officer_changes.connect()

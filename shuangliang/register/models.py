@@ -244,6 +244,9 @@ class Enterprise(models.Model):
         return [str(label) for field, label in FOCUS_TAGS.items() if getattr(self, field)]
 
 
+OFFICER_CHANGE_FIELDS = ("officers_changed_on", "officers_changed_at")
+
+
 class Union(models.Model):
     """A grassroots union; one union may cover several small enterprises (a joint union)."""
 
@@ -290,6 +293,10 @@ class Union(models.Model):
     has_audit_committee = models.BooleanField(_("audit committee formed"), default=False)
     has_women_committee = models.BooleanField(_("women workers' committee formed"), default=False)
     search_text = models.CharField(max_length=500, blank=True, editable=False)
+    # The newest change to its officers (register.officer_changes keeps them; only that
+    # module writes them): the date it takes effect, and when it was recorded.
+    officers_changed_on = models.DateField(null=True, blank=True, editable=False)
+    officers_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -310,6 +317,20 @@ class Union(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = search_key(self.name, self.credit_code)
+        if (
+            not self._state.adding
+            and self.pk is not None
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and not args
+        ):
+            # Never write back the officers' newest change as this instance read it: an
+            # officer may have changed since (register.officer_changes keeps them).
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in OFFICER_CHANGE_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -475,6 +496,13 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union} · {self.get_position_display()} · {self.person}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        officer = super().from_db(db, field_names, values)
+        # The union it was read with, refreshed too if the officer moves (officer_changes).
+        officer._loaded_union_id = officer.__dict__.get("union_id")
+        return officer
 
     @staticmethod
     def current_q(today: datetime.date, prefix: str = "") -> Q:

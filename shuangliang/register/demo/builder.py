@@ -33,6 +33,7 @@ from shuangliang.register.models import (
     Union,
     add_months,
 )
+from shuangliang.register.officer_changes import refresh_officers_changed
 from shuangliang.register.selectors import stats_summary
 from shuangliang.register.services import contract_kinds_ensure_defaults
 
@@ -334,6 +335,7 @@ class DemoBuilder:
         Person.objects.bulk_create(persons, batch_size=500)
         officers = [Officer(person=person, union=union, **data) for person, union, data in rows]
         Officer.objects.bulk_create(officers, batch_size=500)
+        refresh_officers_changed(officer.union_id for officer in officers)
         self._logged(persons, "register.person.created")
         self._logged(officers, "register.officer.appointed")
 

@@ -14,6 +14,7 @@ from shuangliang.core.text import clean_text, normalise_query, search_key
 from shuangliang.core.xlsx import Formula
 
 from ..models import Enterprise, Federation, Officer, Person, Position, Union
+from ..officer_changes import refresh_officers_changed
 from ..validators import normalise_credit_code
 from .columns import ENTERPRISE, text_key
 from .values import CODE_SPLIT
@@ -131,6 +132,7 @@ def write_rows(importer, *, actor, log_data: dict) -> None:
     bulk_create_with_keys(Enterprise, enterprises)
     bulk_create_with_keys(Person, importer.people)
     bulk_create_with_keys(Officer, importer.officers)
+    refresh_officers_changed(officer.union_id for officer in importer.officers)
     now = timezone.now()
     attached = []
     for enterprise, union, _row in importer.attach:
