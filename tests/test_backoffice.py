@@ -398,3 +398,35 @@ def test_union_detail_status_panel_has_the_status_pages_context(world, rf):
     assert set(ours) - {"request", "csrf_token"} == set(theirs)
     for key in ("status", "is_compliant", "officers_changed", "missing", "can_review"):
         assert ours[key] == theirs[key]
+
+
+def test_enterprise_edit_leaves_focus_tags_to_the_focus_page(world):
+    """Focus tags change only where the change is recorded with a date and a reason."""
+    from shuangliang.campaign.models import FocusTagChange
+
+    world.e1.focus_hardship = True
+    world.e1.save()
+    client = client_for(world, "county_c1")
+    page = client.get(reverse("backoffice:enterprise_edit", args=[world.e1.pk])).content.decode()
+    assert 'name="focus_hardship"' not in page
+    detail = client.get(reverse("backoffice:enterprise_detail", args=[world.e1.pk]))
+    assert reverse("campaign:focus_detail", args=[world.e1.pk]) in detail.content.decode()
+    response = _post(
+        client,
+        reverse("backoffice:enterprise_edit", args=[world.e1.pk]),
+        {
+            "name": world.e1.name,
+            "credit_code": world.e1.credit_code,
+            "federation": world.t1.pk,
+            "ownership": world.e1.ownership,
+            "industry": world.e1.industry,
+            "operating_status": world.e1.operating_status,
+            "headcount": world.e1.headcount,
+            "women_headcount": world.e1.women_headcount,
+            "focus_hardship": "",  # unticked: would take the tag off without a reason
+        },
+    )
+    assert response.status_code == 302
+    world.e1.refresh_from_db()
+    assert world.e1.focus_hardship is True
+    assert not FocusTagChange.objects.filter(enterprise=world.e1).exists()

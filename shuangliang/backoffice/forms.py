@@ -32,7 +32,19 @@ def grassroots_federations(user):
     )
 
 
+FOCUS_FIELDS = (
+    "focus_production_difficulty",
+    "focus_hardship",
+    "focus_labour_disputes",
+    "focus_weak_union",
+)
+
+
 class EnterpriseForm(forms.ModelForm):
+    """An enterprise's register data. Focus tags are set when the enterprise is entered; later
+    changes go through the campaign's focus page, which records each with a date and reason
+    (one path, so the record of change is complete)."""
+
     class Meta:
         model = Enterprise
         fields = [
@@ -54,6 +66,9 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["federation"].queryset = grassroots_federations(user)
+        if self.instance.pk:
+            for name in FOCUS_FIELDS:
+                del self.fields[name]
 
     def clean_credit_code(self):
         return normalise_credit_code(self.cleaned_data["credit_code"])

@@ -152,8 +152,10 @@ def read_xlsx(file: IO[bytes] | str | Path, *, scan_rows: int | None = None) -> 
     `scan_rows` reads only the first rows of each sheet (to find headers quickly).
     More than settings.IMPORT_MAX_ROWS non-empty rows in all is refused.
     """
-    if not openpyxl.DEFUSEDXML:
-        raise ImproperlyConfigured("openpyxl must parse with defusedxml (OPENPYXL_DEFUSEDXML).")
+    if not openpyxl.DEFUSEDXML or openpyxl.LXML:
+        raise ImproperlyConfigured(
+            "openpyxl must parse with defusedxml, not lxml (OPENPYXL_DEFUSEDXML, OPENPYXL_LXML)."
+        )
     if isinstance(file, str | Path):
         with open(file, "rb") as handle:
             return read_xlsx(handle, scan_rows=scan_rows)

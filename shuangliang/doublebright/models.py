@@ -136,9 +136,7 @@ class DoubleBrightStatus(models.Model):
         _("photo of the notice board"), upload_to=evidence_upload_to, blank=True
     )
     badges_worn = models.BooleanField(_("chair and vice chairs wear their badges"), default=False)
-    contact_cards_handed_out = models.PositiveIntegerField(
-        _("contact cards handed out"), default=0
-    )
+    contact_cards_handed_out = models.PositiveIntegerField(_("contact cards handed out"), default=0)
     address_published = models.BooleanField(_("office address published"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # The local date of `submitted_at`, so officer dates compare with it inside the database.
