@@ -6,7 +6,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shuangliang.appeals import selectors
-from shuangliang.appeals.models import Appeal, Appellant, Attachment, Category, Message
+from shuangliang.appeals.models import (
+    Appeal,
+    Appellant,
+    Attachment,
+    Category,
+    Message,
+    Satisfaction,
+)
 
 from ..register.serializers import FederationRefSerializer, UnionRefSerializer
 
@@ -34,6 +41,9 @@ class AppealSerializer(serializers.ModelSerializer):
     assignee = serializers.IntegerField(source="assignee_id", read_only=True, allow_null=True)
     escalated_to = serializers.IntegerField(
         source="escalated_to_id", read_only=True, allow_null=True
+    )
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, allow_blank=True, read_only=True
     )
     due_on = serializers.SerializerMethodField()
     deadline_state = serializers.SerializerMethodField()

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from shuangliang.standards.models import Inspection, Rectification
+from shuangliang.standards.models import Grade, Inspection, Rectification
 
 from ..register.serializers import FederationRefSerializer, UnionRefSerializer
 
@@ -30,6 +30,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     round = serializers.IntegerField(source="round_id", read_only=True, allow_null=True)
     inspector = serializers.IntegerField(source="inspector_id", read_only=True, allow_null=True)
     inspector_union = UnionRefSerializer(read_only=True, allow_null=True)
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Inspection
