@@ -234,3 +234,17 @@ def test_list_query_count_is_constant(world, role):
     small = _queries(token_client(world, role), APPEALS)
     grow(20)
     assert _queries(token_client(world, role), APPEALS) == small
+
+
+def test_the_page_runs_the_same_step(world):
+    """The staff page's step goes through the same function the API calls (appeal_step)."""
+    client = Client()
+    client.force_login(world.users["county_c1"])
+    url = reverse("appeals:act", args=[world.appeal_c1.pk])
+    response = client.post(url, {"action": "decline"})
+    assert response.status_code == 302
+    assert Appeal.objects.get(pk=world.appeal_c1.pk).status == Status.SUBMITTED
+    response = client.post(url, {"action": "decline", "reason": "重复提交"})
+    assert response.status_code == 302
+    appeal = Appeal.objects.get(pk=world.appeal_c1.pk)
+    assert appeal.status == Status.DECLINED and appeal.decline_reason == "重复提交"
