@@ -13,7 +13,17 @@ This module imports only models, so `register.selectors` can use it without a cy
 
 import datetime
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from shuangliang.register.models import Officer
@@ -62,16 +72,22 @@ def officer_changed_after_q(
     recorded decides, so a chair replaced an hour after the submission still counts.
     Back-dated records of earlier changes do not: the submission was made after them.
     """
-    today = today or timezone.localdate()
+    changed = changed_after_q(at=at_ref, on=on_ref, today=today or timezone.localdate())
+    return Exists(Officer.objects.filter(changed, union_id=OuterRef(union_ref)))
+
+
+def changed_after_q(*, at, on, today: datetime.date) -> Q:
+    """For Officer querysets: the officer's appointment or departure counts as a change
+    after the moment `at` on the day `on` (the rule of `officer_changed_after_q`)."""
     appointed = Q(term_start__lte=today) & (
-        Q(term_start__gt=on_ref) | Q(term_start=on_ref, created_at__gt=at_ref)
+        Q(term_start__gt=on) | Q(term_start=on, created_at__gt=at)
     )
     left = (
         Q(ended_on__isnull=False, ended_on__lte=today)
         & ~Q(status=Officer.Status.ACTIVE)
-        & (Q(ended_on__gt=on_ref) | Q(ended_on=on_ref, updated_at__gt=at_ref))
+        & (Q(ended_on__gt=on) | Q(ended_on=on, updated_at__gt=at))
     )
-    return Exists(Officer.objects.filter(appointed | left, union_id=OuterRef(union_ref)))
+    return appointed | left
 
 
 def officers_changed_q(prefix: str = "double_bright_status__") -> Q:
@@ -85,6 +101,22 @@ def officers_changed_q(prefix: str = "double_bright_status__") -> Q:
     )
 
 
+def _future_changed_unions(today: datetime.date):
+    """Unions whose newest officer change is dated after today and which have a change that
+    counts after their submission (`officer_changed_after_q`, read from the officers): one
+    set, built once, over the few unions with a future-dated change (an indexed column)."""
+    status = "union__double_bright_status__"
+    return (
+        Officer.objects.filter(union__officers_changed_on__gt=today)
+        .filter(
+            changed_after_q(
+                at=F(f"{status}submitted_at"), on=F(f"{status}submitted_on"), today=today
+            )
+        )
+        .values("union_id")
+    )
+
+
 def officers_unchanged_since_submission(
     prefix: str = "double_bright_status__", union_ref: str = "pk"
 ) -> Case:
@@ -94,19 +126,20 @@ def officers_unchanged_since_submission(
 
     The newest change (latest date, then latest recording time) is after the submission
     exactly when some change is, as long as it has taken effect; only when it is dated in
-    the future are the officers themselves asked (rare: a term starting next month)."""
+    the future are the officers themselves asked (rare: a term starting next month), as
+    one set of unions rather than a lookup per row."""
     union_prefix = prefix.removesuffix("double_bright_status__")
     on, at = F(f"{prefix}submitted_on"), F(f"{prefix}submitted_at")
     changed_on = f"{union_prefix}officers_changed_on"
     changed_at = f"{union_prefix}officers_changed_at"
+    today = timezone.localdate()
     return Case(
         When(Q(**{f"{changed_on}__isnull": True}), then=Value(True)),
         When(
-            Q(**{f"{changed_on}__gt": timezone.localdate()}),
-            then=~officer_changed_after_q(
-                at_ref=OuterRef(f"{prefix}submitted_at"),
-                on_ref=OuterRef(f"{prefix}submitted_on"),
-                union_ref=union_ref,
+            Q(**{f"{changed_on}__gt": today}),
+            then=ExpressionWrapper(
+                ~Q(**{f"{union_ref}__in": _future_changed_unions(today)}),
+                output_field=BooleanField(),
             ),
         ),
         When(Q(**{f"{changed_on}__gt": on}), then=Value(False)),
