@@ -1,8 +1,11 @@
 """Helpers of the register's API views: filters, sorting, documentation of bodies."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
+from shuangliang.core.access import get_visible_or_404
+from shuangliang.register.models import Union
 from shuangliang.register.selectors import federations_for_filter
 
 from ...base import (
@@ -21,6 +24,15 @@ def _filter_form(form_class, request, **kwargs):
     if not form.is_valid():
         raise exceptions.ValidationError(form_errors(form))
     return form
+
+
+def _union_to_change(request, data: dict) -> Union:
+    """The union a new officer or contract belongs to: given by id in the body, and one the
+    caller may change (else 404, as on the pages)."""
+    union_id = data.get("union")
+    if not isinstance(union_id, int | str) or isinstance(union_id, bool):
+        raise exceptions.ValidationError({"union": [_("This field is required.")]})
+    return get_visible_or_404(Union.objects.all(), request.user, "change", pk=union_id)
 
 
 def _sort(request, choices) -> str:

@@ -1,8 +1,7 @@
 """Collective contracts and their kinds over the API."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from shuangliang.backoffice.forms import (
@@ -15,7 +14,6 @@ from shuangliang.register.models import (
     CONTRACT_STEP_ORDER,
     CollectiveContract,
     ContractStep,
-    Union,
 )
 
 from ...base import (
@@ -31,7 +29,7 @@ from ..serializers import (
     ContractKindSerializer,
     ContractSerializer,
 )
-from .common import ID, _body, _filter_form
+from .common import ID, _body, _filter_form, _union_to_change
 
 # Collective contracts.
 
@@ -62,10 +60,7 @@ class ContractListView(ApiView):
 
     def post(self, request):
         data = payload(request)
-        union_id = data.get("union")
-        if not isinstance(union_id, int | str) or isinstance(union_id, bool):
-            raise exceptions.ValidationError({"union": [_("This field is required.")]})
-        union = get_visible_or_404(Union.objects.all(), request.user, "change", pk=union_id)
+        union = _union_to_change(request, data)
         form = bind(ContractForm, data)
         contract = services.contract_create(actor=request.user, union=union, data=form.cleaned_data)
         return Response(

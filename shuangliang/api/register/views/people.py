@@ -20,7 +20,6 @@ from shuangliang.register import services
 from shuangliang.register.models import (
     Officer,
     Person,
-    Union,
 )
 from shuangliang.register.selectors import officer_list as select_officers
 
@@ -36,7 +35,7 @@ from ..serializers import (
     OfficerSerializer,
     PersonSerializer,
 )
-from .common import ID, _body, _filter_form
+from .common import ID, _body, _filter_form, _union_to_change
 
 # Officers and people.
 
@@ -77,10 +76,7 @@ class OfficerListView(ApiView):
 
     def post(self, request):
         data = payload(request)
-        union_id = data.get("union")
-        if not isinstance(union_id, int | str) or isinstance(union_id, bool):
-            raise exceptions.ValidationError({"union": [_("This field is required.")]})
-        union = get_visible_or_404(Union.objects.all(), request.user, "change", pk=union_id)
+        union = _union_to_change(request, data)
         existing = None
         if data.get("person_id") not in (None, ""):
             existing = get_visible_or_404(
