@@ -149,50 +149,24 @@ def founded_q(as_of: datetime.date | None, prefix: str = "union__") -> Q:
     return q
 
 
-# Below this depth (a county: province 0, city 1, county 2) a subtree is small enough that
-# looking up each union's contracts beats building the set of qualifying unions.
-SET_LOOKUP_ABOVE_DEPTH = 2
-
-
-def three_contracts_q(
-    as_of: datetime.date | None, union_ref: str = "union_id", root: Federation | None = None
-) -> Q:
+def three_contracts_q(as_of: datetime.date | None, union_ref: str = "union_id") -> Q:
     """Every contract kind counted for 三項合同 signed and in force (on `as_of`, or today);
-    the same rule as `register.selectors.three_contracts_q`, with a date.
-
-    For a city, the province or everything: one set of unions (those with a matching
-    contract of every kind, by a count of distinct kinds), which PostgreSQL builds once and
-    probes by hash. For a county or smaller: one indexed lookup per kind and row, cheaper
-    than building the set for so few rows. Both give the same answer."""
-    kind_ids = sorted(
-        set(ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True))
-    )
+    the same rule as `register.selectors.three_contracts_q`, with a date."""
+    kind_ids = list(ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True))
     if not kind_ids:
         return Q(pk__in=[])
     day = as_of or timezone.localdate()
-    contracts = CollectiveContract.objects.filter(step__in=SIGNED_STEPS).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
-    )
-    if as_of is not None:
-        contracts = contracts.filter(
-            Q(signed_on__lte=as_of) | Q(signed_on__isnull=True, created_at__date__lte=as_of)
-        )
-    if root is not None and root.depth >= SET_LOOKUP_ABOVE_DEPTH:
-        q = Q()
-        for kind_id in kind_ids:
-            q &= Q(Exists(contracts.filter(union_id=OuterRef(union_ref), kind_id=kind_id)))
-        return q
-    if root is not None:
-        contracts = contracts.filter(union__federation__path__startswith=root.path)
-    unions = (
-        contracts.filter(kind_id__in=kind_ids)
-        .order_by()
-        .values("union_id")
-        .annotate(_kinds=Count("kind_id", distinct=True))
-        .filter(_kinds=len(kind_ids))
-        .values("union_id")
-    )
-    return Q(**{f"{union_ref}__in": unions})
+    q = Q()
+    for kind_id in kind_ids:
+        contracts = CollectiveContract.objects.filter(
+            union_id=OuterRef(union_ref), kind_id=kind_id, step__in=SIGNED_STEPS
+        ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        if as_of is not None:
+            contracts = contracts.filter(
+                Q(signed_on__lte=as_of) | Q(signed_on__isnull=True, created_at__date__lte=as_of)
+            )
+        q &= Q(Exists(contracts))
+    return q
 
 
 def double_bright_q(as_of: datetime.date | None) -> Q:
@@ -231,14 +205,12 @@ def _ownership_case() -> Case:
     )
 
 
-def _enterprise_conditions(
-    as_of: datetime.date | None, root: Federation | None = None
-) -> dict[str, Q]:
+def _enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
     founded = founded_q(as_of)
     return {
         "enterprises_operating": Q(),
         "unions_founded": founded,
-        "three_contracts_signed": founded & three_contracts_q(as_of, root=root),
+        "three_contracts_signed": founded & three_contracts_q(as_of),
         "double_bright_compliant": founded & double_bright_q(as_of),
         "non_public_operating": non_public_q(),
     }
@@ -255,7 +227,7 @@ def enterprise_provider(query: Query, dimension: str) -> dict[Any, Counts] | Non
         query,
         "federation__path",
     )
-    conditions = _enterprise_conditions(query.as_of, query.root)
+    conditions = _enterprise_conditions(query.as_of)
     if dimension == FOCUS:
         # Tags overlap, so they are not one grouping: one aggregate per tag and figure.
         aliases, aggregates = {}, {}
