@@ -21,27 +21,24 @@ def _cutoff(days: int, now: datetime.datetime | None = None) -> datetime.datetim
     return (now or timezone.now()) - datetime.timedelta(days=days)
 
 
-def purge_import_jobs(now: datetime.datetime | None = None) -> int:
-    from .models import ImportJob
-
-    old = ImportJob.objects.filter(updated_at__lt=_cutoff(settings.IMPORT_RETENTION_DAYS, now))
+def _purge_jobs(model, days: int, now: datetime.datetime | None) -> int:
+    """Delete the jobs of `model` untouched for `days`, each with its file."""
     count = 0
-    for job in old.iterator():
+    for job in model.objects.filter(updated_at__lt=_cutoff(days, now)).iterator():
         if job.file:
             job.file.delete(save=False)
         job.delete()
         count += 1
     return count
+
+
+def purge_import_jobs(now: datetime.datetime | None = None) -> int:
+    from .models import ImportJob
+
+    return _purge_jobs(ImportJob, settings.IMPORT_RETENTION_DAYS, now)
 
 
 def purge_print_jobs(now: datetime.datetime | None = None) -> int:
     from shuangliang.doublebright.models import PrintJob
 
-    old = PrintJob.objects.filter(updated_at__lt=_cutoff(settings.PRINT_BATCH_RETENTION_DAYS, now))
-    count = 0
-    for job in old.iterator():
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-        count += 1
-    return count
+    return _purge_jobs(PrintJob, settings.PRINT_BATCH_RETENTION_DAYS, now)
