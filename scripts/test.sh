@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every check `make test` (and CI) runs, in order, with a summary at the end:
-# ruff, Django's system checks, the migration check, the suite on SQLite, the suite on a
-# throw-away PostgreSQL. The compiled translation catalogues are committed, and a test
+# ruff, Django's system checks, the migration check, the dependency audit, the suite on
+# SQLite, the suite on a throw-away PostgreSQL. The compiled translation catalogues are committed, and a test
 # (tests/test_i18n.py) fails when they are stale, so nothing is compiled here.
 # Every step runs even when an earlier one failed, so one run reports everything; the exit
 # status is non-zero when any step failed.
@@ -66,6 +66,9 @@ step "ruff check" "$ruff" check .
 step "ruff format --check" "$ruff" format --check .
 step "manage.py check" "$py" manage.py check
 step "makemigrations --check" "$py" manage.py makemigrations --check --dry-run
+# QUALITY.md F3: every installed distribution against PyPI's advisory data, or a fallback
+# check when that data is unreachable (the script explains both).
+step "dependency audit" "$py" scripts/audit.py --venv .venv
 step "pytest on SQLite" pytest_run "${pytest_args[@]}"
 # The suite's SQLite is in memory, which threads cannot share; the concurrency tests (16
 # writers, concurrent duplicates, rate limits under load) run again on a file in WAL mode.
