@@ -99,7 +99,7 @@ def statistical_report(
             report_rows.append(ReportRow(child.name, None, child))
             continue
         derived |= snapshot.source == "derived"
-        fig._add(child_sum, snapshot.counts)
+        fig.add_counts(child_sum, snapshot.counts)
         report_rows.append(ReportRow(child.name, fig.derive(snapshot.counts), child))
     if node is not None:
         derived |= node.source == "derived"
@@ -113,7 +113,7 @@ def statistical_report(
     counted = [r for r in report_rows if r.figures is not None]
     total: fig.Counts = {}
     for row in counted:
-        fig._add(total, {k: v for k, v in row.figures.items() if fig._is_count(k)})
+        fig.add_counts(total, {k: v for k, v in row.figures.items() if fig.is_count(k)})
     return Report(
         federation,
         month,

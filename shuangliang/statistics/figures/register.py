@@ -1,0 +1,168 @@
+"""The register's providers: enterprises in production, unions founded, three contracts,
+Double Bright (one aggregate query over enterprises per dimension), and union members."""
+
+import datetime
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.utils import timezone
+
+from shuangliang.register.models import (
+    FOCUS_TAGS,
+    PUBLIC_OWNERSHIPS,
+    SIGNED_STEPS,
+    CollectiveContract,
+    ContractKind,
+    Enterprise,
+    OperatingStatus,
+    Union,
+)
+
+from .core import (
+    ALL,
+    FOCUS,
+    INDUSTRY,
+    OWNERSHIP,
+    PLACE,
+    SIZE,
+    SIZE_BANDS,
+    Counts,
+    Query,
+    SizeBand,
+    count_where,
+    grouped,
+    register_provider,
+    scoped,
+)
+from .doublebright import double_bright_q
+
+
+def founded_q(as_of: datetime.date | None, prefix: str = "union__") -> Q:
+    """The enterprise has a union (founded by `as_of`, when given)."""
+    q = Q(**{f"{prefix[:-2]}__isnull": False}) if prefix else Q()
+    if as_of is not None:
+        q &= Q(**{f"{prefix}founded_on__lte": as_of}) | Q(
+            **{f"{prefix}founded_on__isnull": True, f"{prefix}created_at__date__lte": as_of}
+        )
+    return q
+
+
+def three_contracts_q(as_of: datetime.date | None, union_ref: str = "union_id") -> Q:
+    """Every contract kind counted for 三項合同 signed and in force (on `as_of`, or today);
+    the same rule as `register.selectors.three_contracts_q`, with a date."""
+    kind_ids = list(ContractKind.objects.filter(counts_for_three=True).values_list("pk", flat=True))
+    if not kind_ids:
+        return Q(pk__in=[])
+    day = as_of or timezone.localdate()
+    q = Q()
+    for kind_id in kind_ids:
+        contracts = CollectiveContract.objects.filter(
+            union_id=OuterRef(union_ref), kind_id=kind_id, step__in=SIGNED_STEPS
+        ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        if as_of is not None:
+            contracts = contracts.filter(
+                Q(signed_on__lte=as_of) | Q(signed_on__isnull=True, created_at__date__lte=as_of)
+            )
+        q &= Q(Exists(contracts))
+    return q
+
+
+def non_public_q() -> Q:
+    return ~Q(ownership__in=PUBLIC_OWNERSHIPS)
+
+
+def size_band_q(band: SizeBand) -> Q:
+    q = Q(headcount__gte=band.low)
+    if band.high is not None:
+        q &= Q(headcount__lte=band.high)
+    return q
+
+
+def _size_case() -> Case:
+    return Case(
+        *[When(size_band_q(band), then=Value(band.code)) for band in SIZE_BANDS],
+        output_field=CharField(),
+    )
+
+
+def _ownership_case() -> Case:
+    return Case(
+        When(ownership__in=PUBLIC_OWNERSHIPS, then=Value("public")),
+        default=Value("non_public"),
+        output_field=CharField(),
+    )
+
+
+def enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
+    """The enterprise counts and the condition each counts (on enterprises in production)."""
+    founded = founded_q(as_of)
+    return {
+        "enterprises_operating": Q(),
+        "unions_founded": founded,
+        "three_contracts_signed": founded & three_contracts_q(as_of),
+        "double_bright_compliant": founded & double_bright_q(as_of),
+        "non_public_operating": non_public_q(),
+    }
+
+
+def enterprise_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
+    """Enterprises in production, with a union, with the three contracts, Double Bright."""
+    qs = scoped(
+        Enterprise.objects.filter(operating_status=OperatingStatus.IN_PRODUCTION),
+        query,
+        "federation__path",
+    )
+    conditions = enterprise_conditions(query.as_of)
+    if dimension == FOCUS:
+        # Tags overlap, so they are not one grouping: one aggregate per tag and figure.
+        aliases, aggregates = {}, {}
+        for t, tag in enumerate(FOCUS_TAGS):
+            for c, (name, condition) in enumerate(conditions.items()):
+                aliases[f"f{t}_{c}"] = (tag, name)
+                aggregates[f"f{t}_{c}"] = count_where(Q(**{tag: True}) & condition)
+        row = qs.aggregate(**aggregates)
+        out: dict[Any, Counts] = {tag: {} for tag in FOCUS_TAGS}
+        for alias, (tag, name) in aliases.items():
+            out[tag][name] = row[alias]
+        return out
+    group = {
+        ALL: None,
+        PLACE: "federation_id",
+        INDUSTRY: "industry",
+        OWNERSHIP: _ownership_case(),
+        SIZE: _size_case(),
+    }
+    if dimension not in group:
+        return None
+    aggregates = {name: count_where(condition) for name, condition in conditions.items()}
+    return grouped(qs, group[dimension], aggregates)
+
+
+def member_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
+    """Union members, summed over the unions of the place (a joint union counts once)."""
+    if dimension not in (ALL, PLACE):
+        return None
+    qs = scoped(Union.objects.all(), query, "federation__path")
+    if query.as_of is not None:
+        qs = qs.filter(founded_q(query.as_of, prefix=""))
+    aggregates = {"unions_registered": Count("pk"), "union_members": Sum("member_count")}
+    out = grouped(qs, None if dimension == ALL else "federation_id", aggregates)
+    for counts in out.values():
+        counts["union_members"] = counts["union_members"] or 0
+    return out
+
+
+def install() -> None:
+    """Install the provider(s) of this module in the figure layer."""
+    register_provider(
+        "enterprises",
+        enterprise_provider,
+        (
+            "enterprises_operating",
+            "unions_founded",
+            "three_contracts_signed",
+            "double_bright_compliant",
+            "non_public_operating",
+        ),
+    )
+    register_provider("members", member_provider, ("unions_registered", "union_members"))
