@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-import statistics
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -21,7 +20,6 @@ from .models import (
     ContactNote,
     Message,
     Route,
-    Satisfaction,
     Status,
 )
 from .workdays import add_working_days
@@ -309,57 +307,25 @@ def active_categories() -> QuerySet[Category]:
 # Figures --------------------------------------------------------------------------------
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def appeal_figures(*, appeals: QuerySet[Appeal]) -> dict:
-    """Received, accepted, on-time rate, median days to conclusion and satisfaction rate."""
-    rows = list(
-        appeals.values_list(
-            "status", "accepted_at", "answered_at", "conclude_due_on", "satisfaction"
-        )
-    )
-    received = len(rows)
-    accepted = sum(1 for row in rows if row[1] is not None)
-    concluded = [row for row in rows if row[1] is not None and row[2] is not None]
-    on_time = sum(
-        1 for row in concluded if row[3] is None or timezone.localtime(row[2]).date() <= row[3]
-    )
-    days = [(row[2] - row[1]).total_seconds() / 86400 for row in concluded]
-    rated = [row[4] for row in rows if row[4]]
-    satisfied = sum(1 for value in rated if value == Satisfaction.SATISFIED)
-    return {
-        "appeals_received": received,
-        "appeals_accepted": accepted,
-        "appeals_on_time_rate": _rate(on_time, len(concluded)),
-        "appeals_median_days_to_conclusion": round(statistics.median(days), 1) if days else None,
-        "appeals_satisfaction_rate": _rate(satisfied, len(rated)),
-    }
-
-
 def appeal_figures_for(*, user, federation: Federation | None = None) -> dict:
-    qs = visible(Appeal.objects.all(), user)
-    if federation is not None:
-        qs = qs.filter(handling_federation__path__startswith=federation.path)
-    return appeal_figures(appeals=qs)
+    """Received, accepted, on-time rate, median days to conclusion and satisfaction rate of
+    the user's appeals (under `federation`): the figure layer's, as on every other page."""
+    from shuangliang.statistics import figures as fig
+
+    return fig.appeal_figures(user=user, federation=federation)[0].figures
 
 
-def appeal_figures_by(*, user, dimension: str) -> list[tuple[str, dict]]:
-    """Figures per township (handling federation), enterprise or category."""
-    field = {
-        "federation": ("handling_federation_id", "handling_federation__name"),
-        "enterprise": ("enterprise_id", "enterprise__name"),
-        "category": ("category_id", "category__name"),
+def appeal_figures_by(*, user, dimension: str, limit: int = 50) -> list:
+    """The same figures per handling federation, enterprise or category (the `limit` groups
+    with most appeals), as the figure layer's rows (label, figures)."""
+    from shuangliang.statistics import figures as fig
+
+    layer_dimension = {
+        "federation": fig.PLACE,
+        "enterprise": fig.ENTERPRISE,
+        "category": fig.CATEGORY,
     }[dimension]
-    qs = visible(Appeal.objects.all(), user)
-    groups = (
-        qs.values_list(field[0], field[1]).annotate(n=Count("pk")).order_by("-n", field[1])[:50]
-    )
-    out = []
-    for key, name, _n in groups:
-        out.append((name or "—", appeal_figures(appeals=qs.filter(**{field[0]: key}))))
-    return out
+    return fig.appeal_figures(user=user, dimension=layer_dimension, limit=limit)
 
 
 def public_count(count: int) -> int | None:

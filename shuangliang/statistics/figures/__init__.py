@@ -21,6 +21,7 @@ provider is not installed is "not yet measured": its value is None everywhere.
 from . import appeals as _appeals
 from . import campaign as _campaign
 from . import register as _register
+from .appeals import appeal_figures, median_days_to_conclusion
 from .breakdowns import (
     GroupRow,
     children_of,
@@ -84,6 +85,8 @@ _campaign.install()
 _scoped = scoped
 
 __all__ = [
+    "appeal_figures",
+    "median_days_to_conclusion",
     "ALL",
     "CATEGORY",
     "DIMENSIONS",

@@ -1,12 +1,46 @@
-"""The appeals' provider: appeals received (by the federation handling them), concluded, on
-time, rated, satisfied, overdue and open."""
+"""The appeals' provider: appeals received (by the federation handling them), accepted,
+concluded, on time, rated, satisfied, overdue and open; and the median days from acceptance
+to conclusion, which is not a count (it does not add up) and so is not a provider's: the
+appeals' figures page asks for it with `appeal_figures`."""
 
+import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
 
-from .core import ALL, CATEGORY, PLACE, Counts, Query, grouped, register_provider, scoped
+from .breakdowns import GroupRow, collect
+from .core import (
+    ALL,
+    CATEGORY,
+    ENTERPRISE,
+    PLACE,
+    Counts,
+    Query,
+    grouped,
+    register_provider,
+    scoped,
+)
+from .definitions import derive
+
+# The group each dimension counts appeals by: the handling federation itself (not rolled up
+# to a node's children: the appeals' page lists the handling federations), the enterprise,
+# the category.
+APPEAL_GROUPS = {
+    ALL: None,
+    PLACE: "handling_federation_id",
+    CATEGORY: "category_id",
+    ENTERPRISE: "enterprise_id",
+}
+
+
+def _appeals(query: Query):
+    from shuangliang.appeals.models import Appeal
+
+    qs = scoped(Appeal.objects.all(), query, "handling_federation__path")
+    if query.as_of is not None:
+        qs = qs.filter(submitted_at__date__lte=query.as_of)
+    return qs
 
 
 def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
@@ -14,20 +48,20 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
 
     The rules are those of `appeals.selectors`: concluded means accepted and answered, on
     time means answered (local date) by the conclusion deadline, overdue as `overdue_q`."""
-    from shuangliang.appeals.models import HANDLING_STATES, Appeal, Satisfaction, Status
+    from shuangliang.appeals.models import HANDLING_STATES, Satisfaction, Status
     from shuangliang.appeals.selectors import overdue_q
 
-    group = {ALL: None, PLACE: "handling_federation_id", CATEGORY: "category_id"}
-    if dimension not in group:
+    if dimension not in APPEAL_GROUPS:
         return None
-    qs = scoped(Appeal.objects.all(), query, "handling_federation__path")
-    qs = qs.annotate(_answered_on=TruncDate("answered_at"))
+    qs = _appeals(query).annotate(_answered_on=TruncDate("answered_at"))
     concluded = Q(accepted_at__isnull=False, answered_at__isnull=False)
+    accepted = Q(accepted_at__isnull=False)
     if query.as_of is not None:
-        qs = qs.filter(submitted_at__date__lte=query.as_of)
         concluded &= Q(_answered_on__lte=query.as_of)
+        accepted &= Q(accepted_at__date__lte=query.as_of)
     aggregates = {
         "appeals_received": Count("pk"),
+        "appeals_accepted": Count("pk", filter=accepted),
         "appeals_concluded": Count("pk", filter=concluded),
         "appeals_on_time": Count(
             "pk",
@@ -43,11 +77,74 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
         aggregates["appeals_open"] = Count(
             "pk", filter=Q(status__in=[Status.SUBMITTED, *HANDLING_STATES])
         )
-    out = grouped(qs, group[dimension], aggregates)
+    out = grouped(qs, APPEAL_GROUPS[dimension], aggregates)
     if past:
         for counts in out.values():
             counts.update(appeals_overdue=None, appeals_open=None)
     return out
+
+
+def median_days_to_conclusion(query: Query, dimension: str) -> dict[Any, float | None]:
+    """Per group, the median of the days from acceptance to answer of the concluded appeals,
+    to one place; one query whatever the number of groups, the same SQL on SQLite and
+    PostgreSQL: each concluded appeal is numbered within its group by duration, and only the
+    middle one (odd count) or two (even count) rows come back, whose mean is the median."""
+    group = APPEAL_GROUPS[dimension]
+    qs = _appeals(query).filter(accepted_at__isnull=False, answered_at__isnull=False)
+    if query.as_of is not None:
+        qs = qs.filter(answered_at__date__lte=query.as_of)
+    partition = [F(group)] if group is not None else []
+    duration = ExpressionWrapper(F("answered_at") - F("accepted_at"), output_field=DurationField())
+    rows = (
+        qs.annotate(
+            _duration=duration,
+            _n=Window(Count("pk"), partition_by=partition),
+            _rank=Window(
+                RowNumber(), partition_by=partition, order_by=[duration.asc(), F("pk").asc()]
+            ),
+        )
+        # Integer division on both databases: ranks (n+1)/2 and n/2+1 are the middle rows.
+        .filter(Q(_rank=(F("_n") + 1) / 2) | Q(_rank=F("_n") / 2 + 1))
+        .values_list(group or "pk", "_duration")
+        .order_by()
+    )
+    middles: dict[Any, list[datetime.timedelta]] = {}
+    for key, duration_value in rows:  # at most two rows per group
+        middles.setdefault(key if group is not None else None, []).append(duration_value)
+    return {
+        key: round(sum(d.total_seconds() for d in values) / len(values) / 86400, 1)
+        for key, values in middles.items()
+    }
+
+
+def appeal_figures(
+    *, user, federation=None, dimension: str = ALL, limit: int | None = None
+) -> list[GroupRow]:
+    """The appeals' figures page: received, accepted, on-time and satisfaction rates (the
+    appeals provider's counts, as everywhere) and the median days to conclusion, for the
+    user's scope (under `federation`), as one row (ALL) or per handling federation,
+    enterprise or category, most appeals first (the first `limit` groups). Three queries
+    per call, whatever the number of appeals and groups."""
+    from shuangliang.appeals.models import Category
+    from shuangliang.register.models import Enterprise, Federation
+
+    query = Query(user=user, root=federation)
+    counts = collect(query, dimension, only=("appeals",))
+    medians = median_days_to_conclusion(query, dimension)
+    if dimension == ALL:
+        figures = derive(counts[None])
+        figures["appeals_median_days_to_conclusion"] = medians.get(None)
+        return [GroupRow(None, "", figures, {})]
+    model = {PLACE: Federation, ENTERPRISE: Enterprise, CATEGORY: Category}[dimension]
+    names = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    keys = sorted(counts, key=lambda key: (-counts[key]["appeals_received"], names.get(key, "")))
+    rows = []
+    for key in keys[:limit]:  # a loop over groups, not over appeals
+        figures = derive(counts[key])
+        figures["appeals_median_days_to_conclusion"] = medians.get(key)
+        param = {PLACE: "federation", ENTERPRISE: "enterprise", CATEGORY: "category"}[dimension]
+        rows.append(GroupRow(key, names.get(key) or "—", figures, {param: key}))
+    return rows
 
 
 def install() -> None:
@@ -57,6 +154,7 @@ def install() -> None:
         appeal_provider,
         (
             "appeals_received",
+            "appeals_accepted",
             "appeals_concluded",
             "appeals_on_time",
             "appeals_overdue",
