@@ -4,7 +4,12 @@ One province → cities → counties → townships and parks; enterprises with a
 (log-normal headcount: many small firms, a few very big ones) spread over skewed townships;
 a union for almost every enterprise (small neighbours share a joint union), its officers and
 their people, the three contracts, the Double Bright checklist, a public page per union and
-a credential per officer in office, plus a few staff accounts.
+a credential per officer in office, plus a few staff accounts. Then two years of activity:
+workers' appeals (status by age, deadlines on the working-day calendar, overdue ones
+escalated as the daily job does, identities of the named ones, replies and the handlers'
+log entries) and inspections against the province's 九有 standard (two published versions,
+self, spot, mutual and supervisory checks scored by the app's own scoring rules, and the
+rectifications of the failed items).
 
 Rows are built in chunks of enterprises and written with PostgreSQL's COPY (psycopg) or,
 on other databases, `bulk_create`; primary keys are assigned here so that related rows and
@@ -14,21 +19,37 @@ give the same province.
 """
 
 import datetime
+import json
 import math
 import random
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from shuangliang.core.models import Membership
+from shuangliang.appeals import conf
+from shuangliang.appeals.models import (
+    Appeal,
+    Appellant,
+    Category,
+    Channel,
+    Message,
+    Route,
+    Satisfaction,
+    Status,
+)
+from shuangliang.appeals.selectors import tracking_hash
+from shuangliang.appeals.workdays import add_working_days
+from shuangliang.core.models import ActionLogEntry, Membership
 from shuangliang.core.text import search_key
 from shuangliang.doublebright.models import Credential, DoubleBrightStatus, UnionPage
 from shuangliang.register.models import (
@@ -50,6 +71,16 @@ from shuangliang.register.models import (
 )
 from shuangliang.register.officer_changes import refresh_officers_changed
 from shuangliang.register.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
+from shuangliang.standards import scoring
+from shuangliang.standards import services as standards_services
+from shuangliang.standards.models import (
+    Answer,
+    Inspection,
+    InspectionRound,
+    Item,
+    Rectification,
+    StandardVersion,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,20 @@ class Scale:
     union_coverage: float = 0.98
     # Share of the smallest firms (under 25 employees) that join a joint union.
     joint_share: float = 0.25
+    # Appeals and inspections; None: the province's 300,000 and 150,000 per 200,000
+    # enterprises, scaled down with the enterprises.
+    appeals: int | None = None
+    inspections: int | None = None
+
+    @property
+    def appeal_count(self) -> int:
+        return self.appeals if self.appeals is not None else self.enterprises * 3 // 2
+
+    @property
+    def inspection_count(self) -> int:
+        if self.inspections is not None:
+            return self.inspections
+        return self.enterprises * 3 // 4
 
 
 SCALES = {
@@ -228,9 +273,31 @@ class RowWriter:
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(rows)
         if not self.copy:
-            model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
+            # bulk_create stamps auto_now(_add) fields with the time of the call; the rows'
+            # own dates (two years of appeals, say) are kept by switching that off meanwhile.
+            stamped = [
+                f
+                for f in model._meta.concrete_fields
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            ]
+            saved = [(f.auto_now, f.auto_now_add) for f in stamped]
+            try:
+                for f in stamped:
+                    f.auto_now = f.auto_now_add = False
+                objs = [model(**row) for row in rows]
+                for obj in objs:
+                    for f in stamped:
+                        if getattr(obj, f.attname) is None:
+                            setattr(obj, f.attname, self.now)
+                model.objects.bulk_create(objs, batch_size=500)
+            finally:
+                for f, (auto_now, auto_now_add) in zip(stamped, saved, strict=True):
+                    f.auto_now, f.auto_now_add = auto_now, auto_now_add
             return
         defaults = self._defaults(model)
+        json_columns = {
+            f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)
+        }
         columns = ", ".join(
             connection.ops.quote_name(model._meta.get_field(name).column) for name, _d in defaults
         )
@@ -238,7 +305,14 @@ class RowWriter:
         sql = f"COPY {table} ({columns}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([row.get(name, default) for name, default in defaults])
+                copy.write_row(
+                    [
+                        json.dumps(row.get(name, default), ensure_ascii=False)
+                        if name in json_columns
+                        else row.get(name, default)
+                        for name, default in defaults
+                    ]
+                )
 
 
 def _next_id(model: type[models.Model]) -> int:
@@ -266,13 +340,15 @@ def generate_province(
     with transaction.atomic():
         places = _federations(rng, scale, province_code, writer)
         log(f"federations: {len(places.all)}")
-        _register(rng, scale, places, kinds, writer, today, now, log)
+        registered = _register(rng, scale, places, kinds, writer, today, now, log)
         # COPY sends no signals: each union's newest officer change, from its officers.
         refresh_officers_changed(
             Union.objects.filter(federation__path__startswith=places.province["path"])
             .values_list("pk", flat=True)
             .iterator()
         )
+        _appeals(rng, scale, places, registered, writer, today, now, log)
+        _inspections(rng, scale, places, registered, writer, today, now, log)
         _reset_sequences()
     users = _staff(places)
     if connection.vendor == "postgresql":
@@ -398,7 +474,17 @@ def _federations(rng: random.Random, scale: Scale, code: str, writer: RowWriter)
     )
 
 
-def _register(rng, scale, places, kinds, writer, today, now, log) -> None:
+@dataclass
+class _Registered:
+    """What the activity needs of the register, kept while it is written."""
+
+    enterprises: list[tuple[int, int | None, int]] = field(default_factory=list)  # id, union, place
+    unions: list[tuple[int, int]] = field(default_factory=list)  # id, place
+    chairs: dict[int, str] = field(default_factory=dict)  # union id → current chair's name
+
+
+def _register(rng, scale, places, kinds, writer, today, now, log) -> _Registered:
+    registered = _Registered()
     ids = {
         model: _next_id(model)
         for model in (
@@ -496,6 +582,7 @@ def _register(rng, scale, places, kinds, writer, today, now, log) -> None:
                 if committees.get(position, True):
                     seats += [position] * (1 + min(most, members_count // per_seat))
             latest_start = term_start
+            registered.unions.append((union_id, township["id"]))
             for position in seats:
                 person_id = new_id(Person)
                 surname = rng.choice(SURNAMES)
@@ -515,7 +602,9 @@ def _register(rng, scale, places, kinds, writer, today, now, log) -> None:
                     }
                 )
                 officer_id = new_id(Officer)
-                registered = rng.random() < 0.85
+                if position == Position.CHAIR and union_id not in registered.chairs:
+                    registered.chairs[union_id] = pname
+                is_registered = rng.random() < 0.85
                 officers.append(
                     {
                         "id": officer_id,
@@ -525,8 +614,8 @@ def _register(rng, scale, places, kinds, writer, today, now, log) -> None:
                         "term_start": term_start,
                         "term_end": term_end,
                         "is_full_time": members_count > 1000 and position == Position.CHAIR,
-                        "registration": "registered" if registered else "pending",
-                        "registered_on": term_start if registered else None,
+                        "registration": "registered" if is_registered else "pending",
+                        "registered_on": term_start if is_registered else None,
                         "status": Officer.Status.ACTIVE,
                     }
                 )
@@ -613,6 +702,9 @@ def _register(rng, scale, places, kinds, writer, today, now, log) -> None:
                 township = next(t for t in places.townships if t["id"] == township_id)
                 add_union(waiting, township, Union.Kind.JOINT)
 
+        registered.enterprises.extend(
+            (e["id"], e["union_id"], e["federation_id"]) for e in enterprises
+        )
         writer.write(Union, unions)
         writer.write(Enterprise, enterprises)
         writer.write(Person, people)
@@ -624,6 +716,7 @@ def _register(rng, scale, places, kinds, writer, today, now, log) -> None:
         for rows in chunk_rows:
             rows.clear()
         log(f"enterprises {chunk_start + size:,}/{scale.enterprises:,}")
+    return registered
 
 
 def _token() -> str:
@@ -702,6 +795,527 @@ def _status(rng, union_id, latest_start, today, now, new_id) -> dict:
     return row
 
 
+# Activity: two years of appeals and inspections ---------------------------------------------
+
+# (category code, weight, what workers write about); unknown codes (edited categories) take
+# the weight of "other".
+APPEAL_TOPICS = {
+    "unpaid_wages": (25, ("拖欠三个月工资", "工资发放不及时", "克扣绩效工资", "年终奖金未兑现")),
+    "social_insurance": (12, ("未缴纳社会保险", "社保缴费基数偏低", "住房公积金未缴纳")),
+    "labour_contract": (10, ("未签订书面劳动合同", "劳动合同到期未续签", "试用期约定过长")),
+    "working_hours": (12, ("长期加班无加班费", "周末加班未安排调休", "每天工作超过十小时")),
+    "safety_health": (8, ("车间粉尘大无防护", "未发放劳动防护用品", "职业病体检未安排")),
+    "dismissal": (10, ("被无故辞退", "解除劳动合同未支付补偿", "调岗降薪后被迫离职")),
+    "women_rights": (4, ("孕期被调岗降薪", "产假工资未发放", "哺乳时间未落实")),
+    "hardship": (5, ("家庭困难申请帮扶", "子女上学困难", "大病医疗救助")),
+    "union_affairs": (4, ("工会换届未按期进行", "工会经费使用不公开", "会员意见无人回应")),
+    "suggestion": (5, ("建议增设职工食堂", "建议开展技能培训", "建议改善宿舍条件")),
+    "other": (5, ("咨询劳动法律问题", "反映通勤班车问题", "其他劳动权益问题")),
+}
+SATISFACTION_WEIGHTS = (
+    (Satisfaction.SATISFIED, 72),
+    (Satisfaction.PARTLY, 16),
+    (Satisfaction.NOT, 7),
+    ("", 5),
+)
+DECLINE_REASON = "所反映问题已进入劳动仲裁程序，不属于工会受理范围，请关注仲裁结果。"
+EXTENSION_REASON = "案情复杂，涉及多名职工，需进一步调查核实。"
+REPLY = "经调查核实，已督促企业整改，相关款项将于本月底前补发到位。如有疑问请继续留言。"
+
+
+def _at(rng: random.Random, day: datetime.date, first_hour: int = 8, last_hour: int = 21):
+    """An aware time on `day` between the given hours."""
+    moment = datetime.time(rng.randint(first_hour, last_hour), rng.randint(0, 59))
+    return timezone.make_aware(datetime.datetime.combine(day, moment))
+
+
+def _appeals(rng, scale, places, registered, writer, today, now, log) -> None:
+    """Appeals submitted over the last two years, each as far along as its age allows."""
+    count = scale.appeal_count
+    if not count or not registered.enterprises:
+        return
+    federations = {row["id"]: row for row in places.all}
+    categories = list(Category.objects.order_by("sort_order", "id"))
+    draw_category = _weighted(
+        rng,
+        [(c, APPEAL_TOPICS.get(c.code, APPEAL_TOPICS["other"])[0]) for c in categories],
+    )
+    draw_satisfaction = _weighted(rng, SATISFACTION_WEIGHTS)
+    content_type_id = ContentType.objects.get_for_model(Appeal).pk
+    accept_days, conclude_days = conf.accept_working_days(), conf.conclude_working_days()
+    due_cache: dict[tuple[datetime.date, int], datetime.date] = {}
+
+    def due(day: datetime.date, days: int) -> datetime.date:
+        key = (day, days)
+        if key not in due_cache:
+            due_cache[key] = add_working_days(day, days)
+        return due_cache[key]
+
+    def day_of(moment: datetime.datetime) -> datetime.date:
+        return timezone.localtime(moment).date()
+
+    next_appeal, next_message, next_entry = (
+        _next_id(Appeal),
+        _next_id(Message),
+        _next_id(ActionLogEntry),
+    )
+    appeals, appellants, messages, entries = [], [], [], []
+    for n in range(count):
+        appeal_id = next_appeal
+        next_appeal += 1
+        category = draw_category()
+        topic = rng.choice(APPEAL_TOPICS.get(category.code, APPEAL_TOPICS["other"])[1])
+        # Intake: most concern an enterprise; the rest name only the place.
+        enterprise_id = union_id = None
+        if rng.random() < 0.92:
+            enterprise_id, union_id, place_id = rng.choice(registered.enterprises)
+        else:
+            place_id = rng.choice(places.townships)["id"]
+        place = federations[place_id]
+        if union_id is not None:
+            channel = rng.choices(
+                (Channel.UNION_PAGE, Channel.FEDERATION_PAGE, Channel.GENERAL), (55, 25, 20)
+            )[0]
+        else:
+            channel = rng.choice((Channel.FEDERATION_PAGE, Channel.GENERAL))
+        wants_union = union_id is not None and rng.random() < (
+            0.7 if channel == Channel.UNION_PAGE else 0.15
+        )
+        about_union = category.concerns_union or (union_id is not None and rng.random() < 0.02)
+        if wants_union and not about_union:
+            route, handling_federation, handling_union = Route.UNION, place_id, union_id
+        else:
+            # appeals.services.appeal_routing: an enterprise's concern goes to its county,
+            # a concern about a place to that place.
+            route, handling_union = Route.FEDERATION, None
+            handling_federation = place["parent_id"] if enterprise_id is not None else place_id
+        anonymous = rng.random() < 0.35
+        # Two years, more of them lately.
+        age = int(730 * rng.random() ** 1.4)
+        submitted_at = _at(rng, today - datetime.timedelta(days=age))
+        submitted_at = min(submitted_at, now - datetime.timedelta(minutes=1))
+        submitted_on = day_of(submitted_at)
+        row = {
+            "id": appeal_id,
+            "category_id": category.pk,
+            "subject": f"{category.name}：{topic}"[:100],
+            "body": f"本人在单位工作，{topic}，多次向单位反映未果，请工会帮助协调解决。",
+            "channel": channel,
+            "enterprise_id": enterprise_id,
+            "route": route,
+            "requested_route": Route.UNION if wants_union else Route.FEDERATION,
+            "about_union": about_union,
+            "is_anonymous": anonymous,
+            "identity_to_union": bool(
+                not anonymous and route == Route.UNION and rng.random() < 0.6
+            ),
+            "handling_federation_id": handling_federation,
+            "handling_union_id": handling_union,
+            "status": Status.SUBMITTED,
+            "accept_due_on": due(submitted_on, accept_days),
+            "submitted_at": submitted_at,
+            "tracking_hash": tracking_hash(secrets.token_hex(16)),
+        }
+        scope_path = place["path"] if enterprise_id is not None else ""
+        events: list[tuple[datetime.datetime, str, dict]] = [
+            (
+                submitted_at,
+                "appeals.appeal.submitted",
+                {"route": route, "anonymous": anonymous, "channel": channel, "attachments": 0},
+            )
+        ]
+
+        def escalate(due_on, handled_on, row=row, events=events):
+            _escalate(rng, row, events, federations, due_on, handled_on, today, now)
+
+        # A few lie untouched or get stuck in handling: the overdue ones.
+        stuck = rng.random()
+        decided_at = submitted_at + datetime.timedelta(
+            days=rng.randint(30, 400) if stuck < 0.01 else rng.randint(0, 24),
+            hours=rng.randint(1, 8),
+        )
+        if decided_at >= now:
+            escalate(row["accept_due_on"], None)
+        elif rng.random() < 0.05:
+            row.update(status=Status.DECLINED, decline_reason=DECLINE_REASON, closed_at=decided_at)
+            escalate(row["accept_due_on"], day_of(decided_at))
+            events.append(
+                (
+                    decided_at,
+                    "appeals.appeal.declined",
+                    {"from": "submitted", "to": "declined", "reason": DECLINE_REASON},
+                )
+            )
+        else:
+            escalate(row["accept_due_on"], day_of(decided_at))
+            conclude_due = due(day_of(decided_at), conclude_days)
+            row.update(status=Status.ACCEPTED, accepted_at=decided_at)
+            events.append(
+                (decided_at, "appeals.appeal.accepted", {"from": "submitted", "to": "accepted"})
+            )
+            started_at = decided_at + datetime.timedelta(hours=rng.randint(2, 120))
+            handling_days = (
+                rng.uniform(90, 500)
+                if stuck > 0.96
+                else min(150, rng.lognormvariate(math.log(20), 0.8))
+            )
+            answered_at = started_at + datetime.timedelta(
+                days=handling_days, hours=rng.randint(0, 6)
+            )
+            # One in twenty is extended once, halfway through and before its deadline.
+            extended_at = started_at + (answered_at - started_at) / 2
+            if rng.random() < 0.05 and extended_at < now and day_of(extended_at) <= conclude_due:
+                days = rng.randint(5, conf.max_extension_working_days())
+                extended = due(conclude_due, days)
+                row.update(extension_days=days, extension_reason=EXTENSION_REASON)
+                change = {"conclude_due_on": [conclude_due.isoformat(), extended.isoformat()]}
+                events.append((extended_at, "appeals.appeal.extended", {"changes": change}))
+                conclude_due = extended
+            row["conclude_due_on"] = conclude_due
+            if started_at < now:
+                row["status"] = Status.IN_PROGRESS
+                events.append(
+                    (
+                        started_at,
+                        "appeals.appeal.in_progress",
+                        {"from": "accepted", "to": "in_progress"},
+                    )
+                )
+            if answered_at >= now:
+                escalate(conclude_due, None)
+            else:
+                escalate(conclude_due, day_of(answered_at))
+                row.update(status=Status.ANSWERED, answered_at=answered_at)
+                messages.append(
+                    {
+                        "id": next_message,
+                        "appeal_id": appeal_id,
+                        "direction": Message.Direction.TO_WORKER,
+                        "body": REPLY,
+                        "created_at": answered_at,
+                    }
+                )
+                next_message += 1
+                events.append(
+                    (
+                        answered_at,
+                        "appeals.appeal.answered",
+                        {"from": "in_progress", "to": "answered"},
+                    )
+                )
+                closed_at = answered_at + datetime.timedelta(days=rng.randint(1, 20), hours=2)
+                if closed_at < now:
+                    satisfaction = draw_satisfaction()
+                    by_worker = bool(satisfaction) and rng.random() < 0.4
+                    row.update(status=Status.CLOSED, closed_at=closed_at, satisfaction=satisfaction)
+                    events.append(
+                        (
+                            closed_at,
+                            "appeals.appeal.closed",
+                            {
+                                "from": "answered",
+                                "to": "closed",
+                                "satisfaction": satisfaction,
+                                "by": "worker" if by_worker else "handler",
+                            },
+                        )
+                    )
+        if not anonymous:
+            appellants.append(
+                {
+                    "appeal_id": appeal_id,
+                    "name": rng.choice(SURNAMES)
+                    + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
+                    "phone": f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}",
+                }
+            )
+        events.sort(key=lambda event: event[0])
+        row["updated_at"] = events[-1][0]
+        appeals.append(row)
+        object_repr = f"#{appeal_id} {row['subject']}"[:200]
+        for at, action_type, data in events:
+            entries.append(
+                {
+                    "id": next_entry,
+                    "content_type_id": content_type_id,
+                    "object_id": str(appeal_id),
+                    "object_repr": object_repr,
+                    "action_type": action_type,
+                    "scope_path": scope_path,
+                    "timestamp": at,
+                    "data": data,
+                }
+            )
+            next_entry += 1
+        if len(appeals) >= CHUNK * 2 or n == count - 1:
+            writer.write(Appeal, appeals)
+            writer.write(Appellant, appellants)
+            writer.write(Message, messages)
+            writer.write(ActionLogEntry, entries)
+            for rows in (appeals, appellants, messages, entries):
+                rows.clear()
+            log(f"appeals {n + 1:,}/{count:,}")
+
+
+def _escalate(rng, row, events, federations, due_on, handled_on, today, now) -> None:
+    """What the daily job (appeals_escalate_overdue) does the day after a deadline passed
+    while the appeal was still open: escalate it once, to the next federation up."""
+    if row.get("escalated_at") or due_on >= (handled_on or today):
+        return
+    on = due_on + datetime.timedelta(days=1)
+    at = min(_at(rng, on, 2, 2), now)
+    handling = row["handling_federation_id"]
+    parent = federations[handling]["parent_id"] or handling
+    row.update(escalated_to_id=parent, escalated_at=at)
+    events.append(
+        (at, "appeals.appeal.escalated", {"to": federations[parent]["name"], "on": on.isoformat()})
+    )
+
+
+# (share of unions, quality): the spread of grades an honest season shows.
+QUALITY_TIERS = ((0.2, 0.97), (0.4, 0.86), (0.25, 0.72), (0.15, 0.55))
+
+
+def _inspections(rng, scale, places, registered, writer, today, now, log) -> None:
+    """Last year's and this year's checks of the unions against the province's 九有
+    standard: version 1 last year, version 2 (a stricter "qualified") this year."""
+    count = min(scale.inspection_count, 5 * len(registered.unions))
+    if not count:
+        return
+    province = Federation.objects.get(pk=places.province["id"])
+    standard = standards_services.standard_from_template(
+        actor=None, federation=province, code="nine_haves"
+    )
+    versions = {}
+    for year, number in ((today.year - 1, 1), (today.year, 2)):
+        if number > 1:
+            draft = standards_services.standard_draft(actor=None, standard=standard)
+            draft.threshold_qualified = 80
+            draft.save(update_fields=["threshold_qualified"])
+        version = standards_services.standard_publish(actor=None, standard=standard)
+        published_at = min(now, _at(rng, datetime.date(year, 1, 10), 10, 10))
+        StandardVersion.objects.filter(pk=version.pk).update(
+            published_at=published_at, created_at=published_at
+        )
+        items = list(version.items.order_by("section__position", "position", "pk"))
+        thresholds = (version.threshold_model, version.threshold_qualified, version.threshold_basic)
+        versions[year] = (version, items, thresholds)
+    federations = {row["id"]: row for row in places.all}
+    by_place: dict[int, list[int]] = {}
+    for union_id, place_id in registered.unions:
+        by_place.setdefault(place_id, []).append(union_id)
+    quality = {}
+    for union_id, _place in registered.unions:
+        roll = rng.random()
+        for share, level in QUALITY_TIERS:
+            quality[union_id] = level
+            if roll < share:
+                break
+            roll -= share
+
+    def check_day(year: int) -> datetime.date:
+        start = datetime.date(year, 3, 1)
+        end = min(datetime.date(year, 12, 20), today - datetime.timedelta(days=1))
+        if end < start:
+            start = datetime.date(year, 1, 1)
+        day = start + datetime.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+        return min(day, today)
+
+    ids = {model: _next_id(model) for model in (InspectionRound, Inspection, Answer, Rectification)}
+
+    def new_id(model) -> int:
+        pk = ids[model]
+        ids[model] += 1
+        return pk
+
+    rounds: dict[tuple[int, int, str], dict] = {}  # (county, year, kind) → row
+
+    def round_for(county: dict, year: int, kind: str) -> dict:
+        key = (county["id"], year, kind)
+        if key not in rounds:
+            label = "抽查" if kind == InspectionRound.Kind.SPOT else "互查"
+            created = min(now, _at(rng, datetime.date(year, 2, 20), 9, 17))
+            rounds[key] = {
+                "id": new_id(InspectionRound),
+                "federation_id": county["id"],
+                "kind": kind,
+                "name": f"{year}年度{county['name'][:-3]}“九有”规范化建设{label}",
+                "version_id": versions[year][0].pk,
+                "year": year,
+                "due_on": datetime.date(year, 11, 30),
+                "seed": f"{rng.getrandbits(64):016x}",
+                "params": {},
+                "drawn": [],
+                "created_at": created,
+            }
+        return rounds[key]
+
+    def answer(item, level_of_quality: float) -> dict:
+        odds = min(1.0, level_of_quality + 0.2) if item.mandatory else level_of_quality
+        passed = rng.random() < odds
+        row = {"not_applicable": False, "yes": None, "level": None, "number": None, "note": ""}
+        if item.allow_na and rng.random() < 0.1:
+            row["not_applicable"] = True
+        elif item.judgement == Item.Judgement.YES_NO:
+            row["yes"] = passed
+        elif item.judgement == Item.Judgement.SCALE:
+            row["level"] = item.scale_max if passed else rng.randint(0, item.pass_level - 1)
+        else:
+            threshold = item.threshold or Decimal(0)
+            delta = Decimal(rng.randint(1, 15))
+            row["number"] = threshold + delta if passed else max(Decimal(0), threshold - delta)
+        if not passed:
+            row["note"] = "现场查看未达标"
+        return row
+
+    inspections, answers, rectifications = [], [], []
+
+    def flush() -> None:
+        writer.write(Inspection, inspections)
+        writer.write(Answer, answers)
+        writer.write(Rectification, rectifications)
+        for rows in (inspections, answers, rectifications):
+            rows.clear()
+
+    # Five slots per union, drawn without replacement: self-checks and spot checks of both
+    # years, and a mutual (this year) or supervisory (last year) check.
+    unions = registered.unions
+    slots = sorted(rng.sample(range(5 * len(unions)), count))
+    this_year, last_year = today.year, today.year - 1
+    for n, slot in enumerate(slots):
+        index, kind_slot = divmod(slot, 5)
+        union_id, place_id = unions[index]
+        county = federations[federations[place_id]["parent_id"]]
+        year = (last_year, this_year, last_year, this_year, None)[kind_slot]
+        kind = (
+            Inspection.Kind.SELF,
+            Inspection.Kind.SELF,
+            Inspection.Kind.SPOT,
+            Inspection.Kind.SPOT,
+            None,
+        )[kind_slot]
+        inspector_union = None
+        if kind is None:
+            neighbours = by_place[place_id]
+            if index % 2 == 0 and len(neighbours) > 1:
+                kind, year = Inspection.Kind.MUTUAL, this_year
+                inspector_union = neighbours[(neighbours.index(union_id) + 1) % len(neighbours)]
+            else:
+                kind, year = Inspection.Kind.SUPERVISORY, last_year
+        version, items, thresholds = versions[year]
+        row = {
+            "id": new_id(Inspection),
+            "kind": kind,
+            "union_id": union_id,
+            "version_id": version.pk,
+            "round_id": None,
+            "year": year,
+            "state": Inspection.State.DRAFT,
+            "inspector_union_id": inspector_union,
+            "grade": "",
+            "mandatory_failed": False,
+        }
+        if kind in (Inspection.Kind.SPOT, Inspection.Kind.MUTUAL):
+            inspection_round = round_for(county, year, kind)
+            row["round_id"] = inspection_round["id"]
+            inspection_round["drawn"].append(
+                [inspector_union, union_id] if inspector_union else union_id
+            )
+        day = check_day(year)
+        submitted = year == last_year or rng.random() < (0.9 if kind == "self" else 0.8)
+        submitted_at = min(now, _at(rng, day, 9, 17))
+        created_at = min(submitted_at, _at(rng, day - datetime.timedelta(days=rng.randint(1, 20))))
+        row.update(created_at=created_at, updated_at=submitted_at if submitted else created_at)
+        if submitted:
+            judged = []
+            own = min(1.0, quality[union_id] + (0.1 if kind == Inspection.Kind.SELF else 0))
+            for item in items:
+                given = answer(item, own)
+                result = scoring.judge(
+                    item,
+                    not_applicable=given["not_applicable"],
+                    yes=given["yes"],
+                    level=given["level"],
+                    number=given["number"],
+                )
+                judged.append((item, result))
+                answers.append(
+                    {
+                        "id": new_id(Answer),
+                        "inspection_id": row["id"],
+                        "item_id": item.pk,
+                        **given,
+                        "earned": result.earned,
+                        "failed": result.failed,
+                        "updated_at": submitted_at,
+                    }
+                )
+                if result.failed and kind != Inspection.Kind.SELF:
+                    rectifications.append(
+                        _rectification(
+                            rng,
+                            row["id"],
+                            item,
+                            union_id,
+                            given["note"],
+                            day,
+                            today,
+                            now,
+                            registered.chairs.get(union_id, "工会主席"),
+                            new_id,
+                        )
+                    )
+            result = scoring.score(judged, thresholds)
+            row.update(
+                state=Inspection.State.SUBMITTED,
+                submitted_at=submitted_at,
+                earned=result.earned,
+                possible=result.possible,
+                percent=result.percent,
+                grade=result.grade,
+                mandatory_failed=result.mandatory_failed,
+            )
+        inspections.append(row)
+        if len(inspections) >= CHUNK:
+            flush()
+            log(f"inspections {n + 1:,}/{count:,}")
+    writer.write(InspectionRound, list(rounds.values()))
+    flush()
+
+
+def _rectification(
+    rng, inspection_id, item, union_id, note, day, today, now, responsible, new_id
+) -> dict:
+    """The task a failed item opens (standards.services), as far along as its age allows."""
+    deadline = day + datetime.timedelta(days=standards_services.RECTIFICATION_DAYS)
+    row = {
+        "id": new_id(Rectification),
+        "inspection_id": inspection_id,
+        "item_id": item.pk,
+        "union_id": union_id,
+        "state": Rectification.State.OPEN,
+        "problem": (note or item.text)[:500],
+        "deadline": deadline,
+        "responsible": responsible,
+        "created_at": min(now, _at(rng, day, 17, 17)),
+    }
+    closed_at = _at(rng, day + datetime.timedelta(days=rng.randint(5, 45)), 9, 17)
+    verified_at = closed_at + datetime.timedelta(days=rng.randint(3, 20))
+    roll = rng.random()
+    if closed_at < now and roll < 0.85:
+        row.update(
+            state=Rectification.State.CLOSED,
+            closing_note="已按要求整改到位，附整改前后对比。",
+            closed_at=closed_at,
+        )
+        if verified_at < now and roll < 0.6:
+            row.update(state=Rectification.State.VERIFIED, verified_at=verified_at)
+    row["updated_at"] = max(
+        v for v in (row["created_at"], row.get("closed_at"), row.get("verified_at")) if v
+    )
+    return row
+
+
 def _reset_sequences() -> None:
     statements = connection.ops.sequence_reset_sql(
         no_style(),
@@ -715,6 +1329,13 @@ def _reset_sequences() -> None:
             UnionPage,
             Credential,
             DoubleBrightStatus,
+            Appeal,
+            Message,
+            ActionLogEntry,
+            InspectionRound,
+            Inspection,
+            Answer,
+            Rectification,
         ],
     )
     with connection.cursor() as cursor:
