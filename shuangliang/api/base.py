@@ -96,12 +96,17 @@ class ApiView(generics.GenericAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.method not in SAFE_METHODS:
-            facts = {"via": "api"}
-            if isinstance(request.auth, ApiToken):
-                facts["api_token"] = request.auth.name
-                facts["api_token_id"] = request.auth.pk
-            self._log_context = action_context(**facts)
+            self._log_context = action_context(**self.log_facts())
             self._log_context.__enter__()
+
+    def log_facts(self) -> dict:
+        """What the action log records about an API call: that it came through the API, and
+        with which token."""
+        facts = {"via": "api"}
+        if isinstance(self.request.auth, ApiToken):
+            facts["api_token"] = self.request.auth.name
+            facts["api_token_id"] = self.request.auth.pk
+        return facts
 
     def finalize_response(self, request, response, *args, **kwargs):
         context = getattr(self, "_log_context", None)
@@ -133,6 +138,30 @@ class ApiView(generics.GenericAPIView):
             raise Http404
 
 
+class DownloadView(ApiView):
+    """A file download. The file is the staff page's own response (same access check, same
+    headers); an error is JSON whatever the Accept header asks for, and a logged view (an
+    attachment opened) records the API token as a write does."""
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    def page_response(self, page_view, **kwargs):
+        """The staff page's view, called with this request (the API's user already on it)."""
+        with action_context(**self.log_facts()):
+            return page_view(self.request._request, **kwargs)
+
+
+def binary_responses(*content_types: str, description: str) -> dict:
+    """The documented 200 of a download, one entry per content type it may have."""
+    from drf_spectacular.types import OpenApiTypes
+
+    return {
+        (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)
+        for content_type in content_types
+    }
+
+
 def _validation_detail(exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
         return {
@@ -160,17 +189,25 @@ def payload(request) -> dict:
     return dict(data)
 
 
-def bind(form_class: type[forms.Form], data: dict, *, partial_from=None, **kwargs) -> forms.Form:
+def bind(
+    form_class: type[forms.Form], data: dict, *, partial_from=None, files=None, **kwargs
+) -> forms.Form:
     """Bind `form_class` to `data` and validate it, or raise a 400 with the form's messages.
 
     Only the form's own fields are read (anything else in the body is ignored, QUALITY.md A4).
     With `partial_from` (a PATCH), fields absent from `data` keep the values the unbound form
-    would show for that instance.
+    would show for that instance. A file field is read from `files` (the multipart request's
+    uploads) only, never from the body's values.
     """
     probe = form_class(**kwargs)
     values: dict = {}
+    uploads: dict = {}
     errors: dict[str, list[str]] = {}
     for name, field in probe.fields.items():
+        if isinstance(field, forms.FileField):
+            if files is not None and name in files:
+                uploads[name] = files[name]
+            continue
         if name in data:
             value = data[name]
             many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
@@ -193,7 +230,7 @@ def bind(form_class: type[forms.Form], data: dict, *, partial_from=None, **kwarg
                 values[name] = []
     if errors:
         raise exceptions.ValidationError(errors)
-    form = form_class(data=values, **kwargs)
+    form = form_class(data=values, files=uploads, **kwargs)
     if not form.is_valid():
         raise exceptions.ValidationError(form_errors(form))
     return form
@@ -215,6 +252,8 @@ def _serializer_field(field: forms.Field, *, for_body: bool) -> serializers.Fiel
     common = {"required": required, "help_text": str(field.help_text) or None}
     if isinstance(field, forms.ModelMultipleChoiceField):
         return serializers.ListField(child=serializers.IntegerField(), **common)
+    if isinstance(field, forms.FileField):
+        return serializers.FileField(**common)
     if isinstance(field, forms.ModelChoiceField):
         return serializers.IntegerField(allow_null=not field.required, **common)
     if isinstance(field, forms.BooleanField):

@@ -8,6 +8,7 @@ import shuangliang.public.urls  # noqa: F401  (registers the `public_token` path
 
 from . import docs, public, stats
 from .appeals import urls as appeals_urls
+from .notices import urls as notices_urls
 from .register import urls as register_urls
 from .standards import urls as standards_urls
 
@@ -20,10 +21,13 @@ urlpatterns = [
     path("stats/summary", stats.StatsSummaryView.as_view(), name="stats_summary"),
     # The register: enterprises, unions, officers, people, contracts.
     *register_urls.urlpatterns,
-    # Worker appeals, the handlers' side (no identity but through the logged operation).
+    # Worker appeals, the handlers' side (no identity but through the logged operation), their
+    # attachments, and the holiday calendar their deadlines are counted with.
     *appeals_urls.urlpatterns,
-    # Inspections against the standards, and their rectifications (read-only).
+    # Inspections against the standards (read-only), and their rectifications.
     *standards_urls.urlpatterns,
+    # Published notices of inspection results, with their PDF and Word documents.
+    *notices_urls.urlpatterns,
     # The public side (WeChat mini-program): no login, read-only.
     path(
         "public/unions/<public_token:token>",

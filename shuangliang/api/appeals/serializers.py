@@ -2,6 +2,7 @@
 appellant's name or phone: the identity comes only from the logged identity operation
 (views.AppealIdentityView), to those the staff page shows it to (QUALITY.md C3)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,6 +11,7 @@ from shuangliang.appeals.models import (
     Appeal,
     Appellant,
     Attachment,
+    CalendarDay,
     Category,
     Message,
     Satisfaction,
@@ -99,9 +101,22 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
     class Meta:
         model = Attachment
-        fields = ["id", "content_type", "size", "created_at"]
+        fields = ["id", "content_type", "size", "created_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, attachment: Attachment) -> str:
+        """The path of the logged download operation."""
+        return reverse("api:appeal_attachment_download", args=[attachment.pk])
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "name"]
         read_only_fields = fields
 
 

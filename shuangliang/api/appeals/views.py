@@ -14,6 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from shuangliang.appeals import selectors as appeal_selectors
+from shuangliang.appeals import views_staff
 from shuangliang.appeals.forms import (
     AppealFilterForm,
     CloseForm,
@@ -23,16 +24,30 @@ from shuangliang.appeals.forms import (
     ReplyForm,
     TransferForm,
 )
-from shuangliang.appeals.models import Appeal
+from shuangliang.appeals.models import Appeal, Attachment
 from shuangliang.appeals.services import AppealError
 from shuangliang.appeals.views_staff import appeal_step
 from shuangliang.core.access import can, visible
 
-from ..base import ApiView, bind, errors, form_parameters, form_serializer, payload
+from ..base import (
+    ApiView,
+    DownloadView,
+    binary_responses,
+    bind,
+    errors,
+    form_parameters,
+    form_serializer,
+    payload,
+)
 from ..register.views.common import ID
 from .filters import appeal_filters
 from .selectors import appeal_get, appeal_list
-from .serializers import AppealDetailSerializer, AppealSerializer, AppellantSerializer
+from .serializers import (
+    AppealDetailSerializer,
+    AppealSerializer,
+    AppellantSerializer,
+    AttachmentSerializer,
+)
 
 NO_TARGETS = {"union": None, "cadres": [], "federations": []}
 
@@ -175,3 +190,44 @@ def _step_view(step: str) -> type[AppealStepView]:
 
 
 STEP_VIEWS = {step: _step_view(step) for step in STEPS}
+
+
+# Attachments: the metadata with the appeal's access, the file through the staff page's own
+# download (the access check, the log entry, `attachment` and `nosniff`). Handlers upload
+# nothing: on the pages only the worker attaches files, with the appeal.
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The files the worker attached to an appeal (metadata)",
+        parameters=[ID],
+        responses={200: AttachmentSerializer(many=True), **errors(401, 404)},
+    )
+)
+class AppealAttachmentListView(AppealApiView):
+    serializer_class = AttachmentSerializer
+
+    def get(self, request, pk: int):
+        appeal = appeal_get(user=request.user, pk=pk)
+        attachments = visible(Attachment.objects.filter(appeal=appeal), request.user).order_by("id")
+        page = self.paginate_queryset(attachments)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Download an attachment (logged, as on the page)",
+        description=(
+            "Served as a download (`Content-Disposition: attachment`) with `nosniff`, after "
+            "the access check of the staff page, which enters the view in the action log."
+        ),
+        parameters=[ID],
+        responses={
+            **binary_responses("application/pdf", "image/jpeg", description="The file."),
+            **errors(401, 404),
+        },
+    )
+)
+class AppealAttachmentDownloadView(DownloadView):
+    def get(self, request, pk: int):
+        return self.page_response(views_staff.attachment_download, pk=pk)

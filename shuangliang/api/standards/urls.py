@@ -13,4 +13,13 @@ urlpatterns = [
         views.RectificationDetailView.as_view(),
         name="rectification_detail",
     ),
+    *(
+        path(f"rectifications/<int:pk>/{name}", view.as_view(), name=f"rectification_{name}")
+        for name, view in (
+            ("close", views.RectificationCloseView),
+            ("verify", views.RectificationVerifyView),
+            ("reopen", views.RectificationReopenView),
+            ("photo", views.RectificationPhotoView),
+        )
+    ),
 ]

@@ -1,11 +1,36 @@
-"""Inspections and rectifications over the API, read-only, scoped by core.access as on the
-staff pages. Filling in inspections and closing rectifications (with a photo) stay on the
-pages."""
+"""Inspections (read-only) and rectifications over the API, scoped by core.access as on the
+staff pages. A rectification moves as on its page (standards.views.results), through the
+page's forms and the standards services: the union or staff above it close it with a photo
+(cleaned by core.images.clean_image, as on the page); staff above the union verify it,
+reopen it with a reason, and change its deadline or the person responsible. Filling in
+inspections stays on the pages."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ..base import ApiView, errors, form_parameters
+from shuangliang.core.access import get_visible_or_404
+from shuangliang.standards import services
+from shuangliang.standards.forms import RectificationCloseForm, RectificationUpdateForm, ReopenForm
+from shuangliang.standards.models import Rectification
+from shuangliang.standards.views.common import serve_photo
+
+# The page's rule of who re-inspects: staff of a federation above the union (one rule).
+from shuangliang.standards.views.results import _is_staff_over
+
+from ..base import (
+    ApiView,
+    DownloadView,
+    binary_responses,
+    bind,
+    errors,
+    form_parameters,
+    form_serializer,
+    payload,
+)
 from ..register.views.common import ID, _filter_form
 from .filters import InspectionFilterForm, RectificationFilterForm
 from .selectors import inspection_get, inspection_list, rectification_get, rectification_list
@@ -62,15 +87,139 @@ class RectificationListView(ApiView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+class RectificationApiView(ApiView):
+    serializer_class = RectificationSerializer
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.StandardsError):
+            exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+        return super().handle_exception(exc)
+
+    def rectification(self, pk: int, action: str = "view") -> Rectification:
+        return get_visible_or_404(
+            Rectification.objects.select_related("union__federation", "item"),
+            self.request.user,
+            action,
+            pk=pk,
+        )
+
+    def staff_rectification(self, pk: int) -> Rectification:
+        """One the caller re-inspects: staff above its union (else 404, as the page)."""
+        rectification = self.rectification(pk, "change")
+        if not _is_staff_over(self.request, rectification):
+            raise Http404
+        return rectification
+
+    def answer(self, pk: int) -> Response:
+        return Response(self.get_serializer(rectification_get(user=self.request.user, pk=pk)).data)
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="A rectification task",
         parameters=[ID],
         responses={200: RectificationSerializer, **errors(401, 404)},
+    ),
+    patch=extend_schema(
+        summary="Change the deadline or the person responsible (staff above the union)",
+        parameters=[ID],
+        request=form_serializer("RectificationUpdate", RectificationUpdateForm, partial=True),
+        responses={200: RectificationSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class RectificationDetailView(RectificationApiView):
+    def get(self, request, pk: int):
+        return self.answer(pk)
+
+    def patch(self, request, pk: int):
+        rectification = self.staff_rectification(pk)
+        current = {"deadline": rectification.deadline, "responsible": rectification.responsible}
+        form = bind(
+            RectificationUpdateForm, payload(request), partial_from=rectification, initial=current
+        )
+        services.rectification_update(
+            actor=request.user, rectification=rectification, **form.cleaned_data
+        )
+        return self.answer(pk)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Report the item put right, with a photo (the union, or staff above it)",
+        description=(
+            "Multipart: `note` and `photo` (JPEG, PNG or WebP, checked by its bytes; stored "
+            "re-encoded without EXIF or location). The task then waits for re-inspection."
+        ),
+        parameters=[ID],
+        request={
+            "multipart/form-data": form_serializer("RectificationClose", RectificationCloseForm)
+        },
+        responses={200: RectificationSerializer, **errors(400, 401, 403, 404)},
     )
 )
-class RectificationDetailView(ApiView):
-    serializer_class = RectificationSerializer
+class RectificationCloseView(RectificationApiView):
+    parser_classes = [MultiPartParser, FormParser]
 
+    def post(self, request, pk: int):
+        rectification = self.rectification(pk, "change")
+        form = bind(RectificationCloseForm, payload(request), files=request.FILES)
+        try:
+            services.rectification_close(
+                actor=request.user,
+                rectification=rectification,
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"photo": error.messages}) from error
+        return self.answer(pk)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Re-inspection found the item put right (staff above the union)",
+        parameters=[ID],
+        request=None,
+        responses={200: RectificationSerializer, **errors(400, 401, 403, 404)},
+    )
+)
+class RectificationVerifyView(RectificationApiView):
+    def post(self, request, pk: int):
+        rectification = self.staff_rectification(pk)
+        services.rectification_verify(actor=request.user, rectification=rectification)
+        return self.answer(pk)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Re-inspection found the item still wrong: open it again (staff above the union)",
+        parameters=[ID],
+        request=form_serializer("RectificationReopen", ReopenForm),
+        responses={200: RectificationSerializer, **errors(400, 401, 403, 404)},
+    )
+)
+class RectificationReopenView(RectificationApiView):
+    def post(self, request, pk: int):
+        rectification = self.staff_rectification(pk)
+        form = bind(ReopenForm, payload(request))
+        services.rectification_reopen(
+            actor=request.user, rectification=rectification, reason=form.cleaned_data["reason"]
+        )
+        return self.answer(pk)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="The photo a rectification was closed with",
+        description="A placeholder image when it has none.",
+        parameters=[ID],
+        responses={
+            **binary_responses("image/jpeg", "image/png", "image/webp", description="The photo."),
+            **errors(401, 404),
+        },
+    )
+)
+class RectificationPhotoView(DownloadView):
     def get(self, request, pk: int):
-        return Response(self.get_serializer(rectification_get(user=request.user, pk=pk)).data)
+        rectification = get_visible_or_404(Rectification.objects.all(), request.user, pk=pk)
+        return serve_photo(rectification.closing_photo)
