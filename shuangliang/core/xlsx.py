@@ -12,6 +12,7 @@ import datetime
 import os
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -150,6 +151,87 @@ def read_xlsx(file: IO[bytes] | str | Path, *, scan_rows: int | None = None) -> 
     """Every worksheet of an uploaded workbook, or SpreadsheetError with a clear message.
 
     `scan_rows` reads only the first rows of each sheet (to find headers quickly).
+    More than settings.IMPORT_MAX_ROWS non-empty rows in all is refused. The rows are held
+    in memory; `open_xlsx` streams them instead.
+    """
+    with open_xlsx(file) as book:
+        sheets = []
+        for streamed in book.sheets:
+            sheet = Sheet(title=streamed.title)
+            for number, values in streamed.rows:
+                if scan_rows is not None and number > scan_rows:
+                    break
+                sheet.rows.append((number, values))
+            sheets.append(sheet)
+    return sheets
+
+
+class StreamedSheet:
+    """A worksheet whose rows are read from the file each time they are iterated, so that
+    no more than one row is held at a time. `rows` yields (Excel row number, values) for the
+    non-empty rows, like Sheet.rows."""
+
+    def __init__(self, book: "StreamedWorkbook", worksheet):
+        self.book = book
+        self.worksheet = worksheet
+        self.title = clean_title(worksheet.title)
+        try:  # before reading: _iter_rows resets the declared dimension
+            self.declared_rows = int(worksheet.max_row or 0)
+        except (TypeError, ValueError):
+            self.declared_rows = 0
+
+    @property
+    def rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        return self.book._rows(self)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def has_rows(self) -> bool:
+        return next(iter(self.rows), None) is not None
+
+    def estimated_rows(self) -> int:
+        """The row count the file declares (its dimension), at most the import limit: for
+        progress only, as the declared dimension may be wrong."""
+        return max(0, min(self.declared_rows, settings.IMPORT_MAX_ROWS))
+
+
+class StreamedWorkbook:
+    """An opened workbook (after the container checks); see `open_xlsx`."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.sheets = [StreamedSheet(self, worksheet) for worksheet in workbook.worksheets]
+        self._counted: dict[str, int] = {}  # non-empty rows seen per sheet
+
+    def read_through(self, sheets: list[StreamedSheet]) -> None:
+        """Read `sheets` to the end, only for the row limits (SpreadsheetError past them)."""
+        for sheet in sheets:
+            for _row in sheet.rows:
+                pass
+
+    def _rows(self, sheet: StreamedSheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        max_rows = settings.IMPORT_MAX_ROWS
+        others = sum(n for title, n in self._counted.items() if title != sheet.title)
+        seen = 0
+        with _reading():
+            for number, values in _iter_rows(sheet.worksheet, last_row=max_rows + MAX_BLANK_ROWS):
+                seen += 1
+                if seen > self._counted.get(sheet.title, 0):
+                    self._counted[sheet.title] = seen
+                if others + seen > max_rows:
+                    raise SpreadsheetError(
+                        _("The workbook has more than %(limit)s rows; split it into smaller files.")
+                        % {"limit": max_rows}
+                    )
+                yield number, values
+
+
+@contextmanager
+def open_xlsx(file: IO[bytes] | str | Path) -> Iterator[StreamedWorkbook]:
+    """An uploaded workbook whose sheets are read row by row (openpyxl's read-only mode), or
+    SpreadsheetError with a clear message — also while its rows are being read.
+
     More than settings.IMPORT_MAX_ROWS non-empty rows in all is refused.
     """
     if not openpyxl.DEFUSEDXML or openpyxl.LXML:
@@ -157,32 +239,37 @@ def read_xlsx(file: IO[bytes] | str | Path, *, scan_rows: int | None = None) -> 
             "openpyxl must parse with defusedxml, not lxml (OPENPYXL_DEFUSEDXML, OPENPYXL_LXML)."
         )
     if isinstance(file, str | Path):
-        with open(file, "rb") as handle:
-            return read_xlsx(handle, scan_rows=scan_rows)
+        with open(file, "rb") as handle, open_xlsx(handle) as book:
+            yield book
+        return
     _check_container(file)
-    max_rows = settings.IMPORT_MAX_ROWS
-    sheets: list[Sheet] = []
-    total = 0
     workbook = None
     try:
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
-        for worksheet in workbook.worksheets:
-            sheet = Sheet(title=clean_title(worksheet.title))
-            for number, values in _iter_rows(worksheet, last_row=max_rows + MAX_BLANK_ROWS):
-                if scan_rows is not None and number > scan_rows:
-                    break
-                total += 1
-                if total > max_rows:
-                    raise SpreadsheetError(
-                        _("The workbook has more than %(limit)s rows; split it into smaller files.")
-                        % {"limit": max_rows}
-                    )
-                sheet.rows.append((number, values))
-            sheets.append(sheet)
+        with _reading():
+            workbook = openpyxl.load_workbook(
+                file, read_only=True, data_only=False, keep_links=False
+            )
+            book = StreamedWorkbook(workbook)
+            if not any(sheet.has_rows() for sheet in book.sheets):
+                raise SpreadsheetError(_("The workbook is empty."))
+        yield book
+    finally:
+        if workbook is not None:
+            workbook.close()
+        file.seek(0)
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """openpyxl's many exceptions on damaged or hostile files as SpreadsheetError."""
+    try:
+        yield
     except SpreadsheetError:
         raise
     except (MemoryError, RecursionError):
         raise SpreadsheetError(_("The workbook is too complex to be read safely."))
+    except GeneratorExit:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on damaged files; none may crash
         if _caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
             raise SpreadsheetError(
@@ -192,13 +279,6 @@ def read_xlsx(file: IO[bytes] | str | Path, *, scan_rows: int | None = None) -> 
                 )
             )
         raise SpreadsheetError(_("The file is damaged and cannot be read as an xlsx workbook."))
-    finally:
-        if workbook is not None:
-            workbook.close()
-        file.seek(0)
-    if not any(sheet.rows for sheet in sheets):
-        raise SpreadsheetError(_("The workbook is empty."))
-    return sheets
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:

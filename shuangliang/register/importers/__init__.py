@@ -16,13 +16,14 @@ header as written in the file, and a message for the clerk.
 """
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from shuangliang.core.xlsx import SpreadsheetError, read_xlsx
+from shuangliang.core.xlsx import SpreadsheetError, open_xlsx
 
 from ..models import Federation
 from .columns import (
@@ -35,8 +36,8 @@ from .columns import (
     field_choices_for,
     inspect_workbook,
 )
-from .database import Registered, check_registered_codes, registered_for, write_rows
-from .rows import Importer, ImportResult, RowError
+from .database import ChunkWriter, Registered, check_registered_codes, registered_for
+from .rows import Importer, ImportResult, RowError, RowSpill
 
 __all__ = [
     "ENTERPRISE",
@@ -71,57 +72,79 @@ def register_import(
     columns the import did not recognise; `log_data` goes into every action-log entry.
     Raises SpreadsheetError when the file itself cannot be read safely.
     """
-    sheets = read_xlsx(file)
-    importer = Importer(federation=federation, mapping=column_mapping or {}, progress=progress)
-    plan = importer.analyse(sheets)
-    has_references = any(layout.kind != ENTERPRISE for layout, _sheet in plan)
-    registered = registered_for(federation, plan) if has_references else Registered()
-    for layout, sheet in plan:
-        for row in importer.rows(layout, sheet):
-            if layout.kind == ENTERPRISE:
-                importer.enterprise_row(row)
-            elif layout.kind == UNION:
-                importer.union_sheet_row(row, registered.enterprises)
-            else:
-                importer.officer_sheet_row(row, registered)
-    check_registered_codes(importer)
-    if progress:
-        progress(importer.total, importer.total)
-    result = ImportResult(
-        counts=importer.counts(),
-        errors=sorted(importer.errors, key=_error_order(plan)),
-        warnings=importer.warnings,
-        total_rows=importer.total,
-    )
-    nothing = not any(result.counts[k] for k in ("enterprises", "unions", "officers", "attached"))
-    if nothing and not result.errors:
-        result.errors.append(RowError("", 0, "", _("The file holds no rows to import.")))
-    if result.errors or dry_run:
-        return result
-    try:
-        with transaction.atomic():
-            check_registered_codes(importer)  # again, now that the rows are about to be written
-            if importer.errors:
-                raise _Abort
-            write_rows(importer, actor=actor, log_data=log_data or {"source": "import"})
-    except _Abort:
-        result.errors = importer.errors
-        return result
-    except IntegrityError:
-        result.errors = [
-            RowError(
-                "",
-                0,
-                "",
-                _(
-                    "Someone changed the register while the file was being imported; nothing "
-                    "was written. Please import it again."
-                ),
+    with open_xlsx(file) as book:
+        importer = Importer(federation=federation, mapping=column_mapping or {}, progress=progress)
+        plan = importer.analyse(book.sheets)
+        planned = {id(sheet) for _layout, sheet in plan}
+        book.read_through([sheet for sheet in book.sheets if id(sheet) not in planned])
+        has_references = any(layout.kind != ENTERPRISE for layout, _sheet in plan)
+        registered = registered_for(federation, plan) if has_references else Registered()
+        with ExitStack() as stack:
+            # The check pass keeps each converted row on disk for the write pass, not in memory.
+            spills = (
+                {}
+                if dry_run
+                else {id(layout): stack.enter_context(RowSpill()) for layout, _s in plan}
             )
-        ]
-        return result
+            for layout, sheet in plan:
+                for row in importer.rows(layout, sheet):
+                    importer.process(row, registered)
+                    if not dry_run:
+                        spills[id(layout)].add(row)
+            importer.finish_reading()
+            check_registered_codes(importer)
+            if progress:
+                progress(importer.total, importer.total)
+            result = ImportResult(
+                counts=importer.counts(),
+                errors=sorted(importer.errors, key=_error_order(plan)),
+                warnings=importer.warnings,
+                total_rows=importer.total,
+            )
+            nothing = not any(
+                result.counts[k] for k in ("enterprises", "unions", "officers", "attached")
+            )
+            if nothing and not result.errors:
+                result.errors.append(RowError("", 0, "", _("The file holds no rows to import.")))
+            if result.errors or dry_run:
+                return result
+            try:
+                with transaction.atomic():
+                    check_registered_codes(importer)  # again, now that the rows will be written
+                    if importer.errors:
+                        raise _Abort
+                    _write(importer, plan, spills, registered, actor=actor, log_data=log_data)
+            except _Abort:
+                result.errors = importer.errors
+                return result
+            except IntegrityError:
+                result.errors = [
+                    RowError(
+                        "",
+                        0,
+                        "",
+                        _(
+                            "Someone changed the register while the file was being imported; "
+                            "nothing was written. Please import it again."
+                        ),
+                    )
+                ]
+                return result
     result.written = True
     return result
+
+
+def _write(importer: Importer, plan, spills, registered, *, actor, log_data) -> None:
+    """The write pass: the checked rows again, union sheets first (the enterprises they cover
+    take their keys), then enterprises, then officers, written a chunk at a time."""
+    importer.writing = True
+    importer.writer = writer = ChunkWriter(actor=actor, log_data=log_data or {"source": "import"})
+    order = {UNION: 0, ENTERPRISE: 1, OFFICER: 2}
+    for layout, _sheet in sorted(plan, key=lambda item: order[item[0].kind]):
+        for row in spills[id(layout)].rows(layout):
+            importer.process(row, registered)
+        writer.flush()
+    writer.attach(importer.attach)
 
 
 class _Abort(Exception):

@@ -20,6 +20,8 @@ from .columns import ENTERPRISE, text_key
 from .values import CODE_SPLIT
 
 DB_CHUNK = 2000
+# Rows built by the write pass before they are written (each with its action-log entries).
+CHUNK_ROWS = 2000
 
 
 def unique_message(model: type[Model]) -> str:
@@ -98,68 +100,126 @@ def registered_for(federation: Federation, plan) -> Registered:
 
 def check_registered_codes(importer) -> None:
     """Report credit codes already registered (anywhere: the codes are unique nationwide)."""
-    for model, items, key in (
-        (Enterprise, importer.enterprises, "ent.credit_code"),
-        (Union, importer.unions, "union.credit_code"),
+    enterprises = [code for code, ref in importer.enterprise_by_code.items() if ref.written]
+    unions = [
+        code
+        for code, ref in importer.union_by_code.items()
+        if ref.federation is not None and code in importer.union_rows_of_code
+    ]
+    for model, codes, key, where in (
+        (Enterprise, enterprises, "ent.credit_code", _enterprise_row),
+        (Union, unions, "union.credit_code", _union_row),
     ):
-        codes = [obj.credit_code for obj, _row in items if obj.credit_code]
-        existing = set()
         for start in range(0, len(codes), DB_CHUNK):
-            existing.update(
-                model.objects.filter(credit_code__in=codes[start : start + DB_CHUNK]).values_list(
-                    "credit_code", flat=True
-                )
-            )
-        for obj, row in items:
-            if obj.credit_code in existing:
-                importer.error(row, key, unique_message(model))
+            existing = model.objects.filter(
+                credit_code__in=codes[start : start + DB_CHUNK]
+            ).values_list("credit_code", flat=True)
+            for code in sorted(existing):
+                layout, number = where(importer, code)
+                importer.error_at(layout, number, key, unique_message(model))
 
 
-def write_rows(importer, *, actor, log_data: dict) -> None:
-    """Write what the rows built, in bulk, with one action-log entry per written row.
+def _enterprise_row(importer, code: str):
+    ref = importer.enterprise_by_code[code]
+    return ref.layout, ref.number
+
+
+def _union_row(importer, code: str):
+    return importer.union_rows_of_code[code]
+
+
+class ChunkWriter:
+    """Writes what the write pass builds, CHUNK_ROWS rows at a time, in bulk, with one
+    action-log entry per written row (QUALITY.md D1); call `close` at the end of each sheet
+    and of the import. Runs inside the import's transaction.
 
     bulk_create skips save(), so search_text is set here the way each model's save() does.
     """
-    unions = [union for union, _row in importer.unions]
-    enterprises = [enterprise for enterprise, _row in importer.enterprises]
-    for union in unions:
-        union.search_text = search_key(union.name, union.credit_code)
-    for enterprise in enterprises:
-        enterprise.search_text = enterprise.build_search_text()
-    for person in importer.people:
-        person.search_text = search_key(person.name)
-    bulk_create_with_keys(Union, unions)
-    bulk_create_with_keys(Enterprise, enterprises)
-    bulk_create_with_keys(Person, importer.people)
-    bulk_create_with_keys(Officer, importer.officers)
-    refresh_officers_changed(officer.union_id for officer in importer.officers)
-    now = timezone.now()
-    attached = []
-    for enterprise, union, _row in importer.attach:
-        enterprise.union, enterprise.updated_at = union, now
-        attached.append(enterprise)
-    Enterprise.objects.bulk_update(attached, ["union", "updated_at"], batch_size=DB_CHUNK)
-    entries = []
-    for action, objects in (
-        ("register.union.imported", unions),
-        ("register.enterprise.imported", enterprises),
-        ("register.person.imported", importer.people),
-        ("register.officer.imported", importer.officers),
-    ):
-        entries += [
-            build_entry(obj, action, actor=actor, data={**log_data, "created": _created(obj)})
-            for obj in objects
+
+    def __init__(self, *, actor, log_data: dict, progress=None):
+        self.actor = actor
+        self.log_data = log_data
+        self.progress = progress
+        self.written = 0
+        self.unions: list[tuple[Union, object]] = []  # with the UnionRef that takes its key
+        self.enterprises: list[Enterprise] = []
+        self.people: list[Person] = []
+        self.officers: list[Officer] = []
+        self.pending = 0
+
+    def add_union(self, union: Union, ref) -> None:
+        self.unions.append((union, ref))
+        self._added()
+
+    def add_enterprise(self, enterprise: Enterprise) -> None:
+        self.enterprises.append(enterprise)
+        self._added()
+
+    def add_officer(self, person: Person, officer: Officer) -> None:
+        self.people.append(person)
+        self.officers.append(officer)
+        self._added()
+
+    def _added(self) -> None:
+        self.pending += 1
+        if self.pending >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        unions = [union for union, _ref in self.unions]
+        for union in unions:
+            union.search_text = search_key(union.name, union.credit_code)
+        for enterprise in self.enterprises:
+            enterprise.search_text = enterprise.build_search_text()
+        for person in self.people:
+            person.search_text = search_key(person.name)
+        bulk_create_with_keys(Union, unions)
+        for union, ref in self.unions:
+            ref.pk = union.pk
+        bulk_create_with_keys(Enterprise, self.enterprises)
+        bulk_create_with_keys(Person, self.people)
+        bulk_create_with_keys(Officer, self.officers)
+        if self.officers:
+            refresh_officers_changed({officer.union_id for officer in self.officers})
+        entries = []
+        for action, objects in (
+            ("register.union.imported", unions),
+            ("register.enterprise.imported", self.enterprises),
+            ("register.person.imported", self.people),
+            ("register.officer.imported", self.officers),
+        ):
+            entries += [
+                build_entry(
+                    obj, action, actor=self.actor, data={**self.log_data, "created": _created(obj)}
+                )
+                for obj in objects
+            ]
+        ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
+        self.written += self.pending
+        if self.progress and self.pending:
+            self.progress(self.written)
+        self.unions, self.enterprises, self.people, self.officers = [], [], [], []
+        self.pending = 0
+
+    def attach(self, attach) -> None:
+        """Give registered enterprises the unions of the file that cover them."""
+        self.flush()
+        now = timezone.now()
+        attached = []
+        for enterprise, ref in attach:
+            enterprise.union, enterprise.updated_at = ref.stand_in(), now
+            attached.append(enterprise)
+        Enterprise.objects.bulk_update(attached, ["union", "updated_at"], batch_size=DB_CHUNK)
+        entries = [
+            build_entry(
+                enterprise,
+                "register.enterprise.union_changed",
+                actor=self.actor,
+                data={**self.log_data, "changes": {"union": [None, enterprise.union.name]}},
+            )
+            for enterprise in attached
         ]
-    entries += [
-        build_entry(
-            enterprise,
-            "register.enterprise.union_changed",
-            actor=actor,
-            data={**log_data, "changes": {"union": [None, enterprise.union.name]}},
-        )
-        for enterprise in attached
-    ]
-    ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
+        ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
 
 
 def _created(obj: Model) -> dict:

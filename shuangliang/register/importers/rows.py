@@ -1,10 +1,20 @@
 """Rows to model instances: each row's cells become an enterprise, a union, a chair or a
 cadre, validated by the model's own full_clean (the one validation path, QUALITY.md B1),
-and checked against the rest of the file (duplicates, references, one chair per union)."""
+and checked against the rest of the file (duplicates, references, one chair per union).
 
+An import reads its rows twice, and holds only one row's instances at a time, so that its
+memory does not grow with the file. The check pass validates each row and keeps only compact
+references (`EntRef`, `UnionRef`) for the checks across rows; when no row is bad, the write
+pass builds the same instances again from the converted rows (kept on disk by the check pass)
+and hands them to `database.ChunkWriter`, which writes them a few thousand rows at a time.
+"""
+
+import pickle
+import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangliang.core.text import clean_text
-from shuangliang.core.xlsx import Sheet
 
 from ..models import Enterprise, Federation, Officer, Person, Position, Union
 from .checks import (
@@ -33,7 +42,7 @@ from .columns import (
     analyse_sheet,
     text_key,
 )
-from .database import Registered
+from .database import ChunkWriter, Registered
 from .townships import TownshipResolver
 from .values import CellError, convert
 
@@ -63,6 +72,37 @@ class ImportResult:
         return not self.errors
 
 
+class UnionRef:
+    """A union of the file, as the checks across rows and the write pass need it."""
+
+    __slots__ = ("federation", "name", "pk", "term_start")
+
+    def __init__(self, union: Union, federation: Federation | None):
+        self.federation = federation
+        self.name = union.name
+        self.term_start = union.term_start
+        self.pk: int | None = None  # once written
+
+    def stand_in(self) -> Union:
+        """An unsaved Union carrying the written union's key, for officers that refer to it."""
+        return Union(
+            pk=self.pk, name=self.name, federation=self.federation, term_start=self.term_start
+        )
+
+
+class EntRef:
+    """An enterprise of the file, as the checks across rows and the write pass need it."""
+
+    __slots__ = ("federation", "layout", "number", "union", "written")
+
+    def __init__(self, layout: SheetLayout, number: int, federation: Federation | None):
+        self.layout = layout
+        self.number = number
+        self.federation = federation
+        self.union: UnionRef | None = None
+        self.written = federation is not None
+
+
 @dataclass
 class Row:
     layout: SheetLayout
@@ -74,13 +114,47 @@ class Row:
         return self.layout.header_for(key)
 
 
+class RowSpill:
+    """The converted rows of one sheet, pickled to a temporary file by the check pass and
+    read back one at a time by the write pass (only this process writes the file)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+        self.pickler = pickle.Pickler(self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __enter__(self) -> "RowSpill":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+    def add(self, row: Row) -> None:
+        self.pickler.dump((row.number, row.values))
+        self.pickler.clear_memo()
+
+    def rows(self, layout: SheetLayout) -> Iterator[Row]:
+        self.file.flush()
+        self.file.seek(0)
+        unpickler = pickle.Unpickler(self.file)
+        while True:
+            try:
+                number, values = unpickler.load()
+            except EOFError:
+                return
+            yield Row(layout=layout, number=number, values=values)
+
+
 def _is_example(cells: tuple, column: int) -> bool:
     value = cells[column - 1] if column <= len(cells) else None
     return isinstance(value, str) and clean_text(value).startswith(EXAMPLE_PREFIXES)
 
 
 class Importer:
-    """One import's state: the rows read so far, what they will write, and the errors."""
+    """One import's state: compact references to the rows read so far, and the errors.
+
+    `writing` is False during the check pass and True during the write pass, which runs only
+    when the check pass found no error and reuses its references.
+    """
 
     def __init__(self, *, federation: Federation, mapping: dict, progress: Callable | None):
         self.federation = federation
@@ -91,39 +165,45 @@ class Importer:
         self.today = timezone.localdate()
         self.errors: list[RowError] = []
         self.warnings: list[str] = []
-        self.total = 0
+        self.total = 0  # data rows: an estimate until the check pass has read them all
         self.processed = 0
-        # What will be written, each with the row it came from.
-        self.enterprises: list[tuple[Enterprise, Row]] = []
-        self.unions: list[tuple[Union, Row]] = []
-        self.people: list[Person] = []
-        self.officers: list[Officer] = []
-        self.attach: list[tuple[Enterprise, Union, Row]] = []  # registered enterprises
+        self.writing = False
+        self.writer: ChunkWriter | None = None
+        self.tally = dict.fromkeys(("enterprises", "unions", "officers", "people", "attached"), 0)
+        # What the union sheets give to enterprises already registered.
+        self.attach: list[tuple[Enterprise, UnionRef]] = []
         # Lookups within the file.
-        self.enterprise_by_code: dict[str, tuple[Enterprise, Row]] = {}
-        self.union_by_code: dict[str, tuple[Union, Row]] = {}
-        self.unions_by_name: dict[str, list[Union]] = defaultdict(list)
-        self.chair_rows: dict[int, Row] = {}  # id(union) or registered union pk → row
-        self.claimed: dict[str, Row] = {}  # enterprise codes given to a union on a union sheet
-        self.attached_by_code: dict[str, Union] = {}
+        self.enterprise_by_code: dict[str, EntRef] = {}
+        self.union_by_code: dict[str, UnionRef] = {}
+        self.union_rows: dict[tuple[str, int], UnionRef] = {}  # (sheet, row) → union
+        self.union_rows_of_code: dict[str, tuple[SheetLayout, int]] = {}
+        self.unions_by_name: dict[str, list[UnionRef]] = defaultdict(list)
+        self.chair_rows: set[int] = set()  # id(UnionRef) or registered union pk
+        self.claimed: dict[str, int] = {}  # enterprise codes given to a union → row number
+        self.attached_by_code: dict[str, UnionRef] = {}
 
     # -- reporting ------------------------------------------------------------------------
     def error(self, row: Row, key: str | None, message: str) -> None:
-        column = row.header(key) if key else ""
-        self.errors.append(RowError(row.layout.title, row.number, column, str(message)))
+        self.error_at(row.layout, row.number, key, message)
+
+    def error_at(self, layout: SheetLayout, number: int, key: str | None, message: str) -> None:
+        if self.writing:  # pragma: no cover - the check pass found every error
+            raise AssertionError(f"An error in the write pass: {message}")
+        column = layout.header_for(key) if key else ""
+        self.errors.append(RowError(layout.title, number, column, str(message)))
 
     def tick(self) -> None:
         self.processed += 1
         if self.progress and self.processed % PROGRESS_EVERY == 0:
-            self.progress(self.processed, self.total)
+            self.progress(self.processed, max(self.total, self.processed))
 
     # -- reading ----------------------------------------------------------------------------
-    def analyse(self, sheets: list[Sheet]) -> list[tuple[SheetLayout, Sheet]]:
+    def analyse(self, sheets) -> list[tuple[SheetLayout, Any]]:
         plan = []
         for sheet in sheets:
             layout = analyse_sheet(sheet, self.mapping.get(sheet.title))
             if layout.kind is None:
-                if sheet.rows:
+                if _has_rows(sheet):
                     self.warnings.append(
                         _("The sheet %(sheet)s has no recognisable header row and was skipped.")
                         % {"sheet": sheet.title}
@@ -166,16 +246,17 @@ class Importer:
                     )
                 continue
             plan.append((layout, sheet))
-            self.total += sum(1 for number, _values in sheet.rows if number > layout.header_row)
+            self.total += _estimated_rows(sheet, layout.header_row)
         order = {ENTERPRISE: 0, UNION: 1, OFFICER: 2}
         return sorted(plan, key=lambda item: order[item[0].kind])
 
-    def rows(self, layout: SheetLayout, sheet: Sheet) -> Iterable[Row]:
+    def rows(self, layout: SheetLayout, sheet) -> Iterable[Row]:
         """The sheet's data rows with their cells converted; conversion errors are reported."""
         name_column = next(
             filter(None, (layout.column_of(k) for k in ("ent.name", "union.name", "cadre.name"))),
             None,
         )
+        columns = [(column, key, FIELDS[key]) for column, key in layout.columns.items()]
         for number, cells in sheet.rows:
             if number <= layout.header_row:
                 continue
@@ -187,10 +268,11 @@ class Importer:
                 )
                 continue
             row = Row(layout=layout, number=number, values={})
-            for column, key in layout.columns.items():
-                raw = cells[column - 1] if column <= len(cells) else None
+            width = len(cells)
+            for column, key, spec in columns:
+                raw = cells[column - 1] if column <= width else None
                 try:
-                    value = convert(FIELDS[key], raw)
+                    value = convert(spec, raw)
                 except CellError as exc:
                     self.error(row, key, str(exc))
                     row.failed.add(key)
@@ -200,15 +282,31 @@ class Importer:
             if row.values or row.failed:
                 yield row
 
+    def finish_reading(self) -> None:
+        """The exact number of data rows, once the check pass has read them all."""
+        self.total = self.processed
+
+    def process(self, row: Row, registered: Registered) -> None:
+        """One row, in either pass."""
+        kind = row.layout.kind
+        if kind == ENTERPRISE:
+            self.enterprise_row(row)
+        elif kind == UNION:
+            self.union_sheet_row(row, registered.enterprises)
+        else:
+            self.officer_sheet_row(row, registered)
+
     # -- validation through the model ------------------------------------------------------
     def validate(self, obj: Model, row: Row, prefix: str, exclude: list[str]) -> set[str]:
         """Validate through the model's own full_clean and constraints; report the errors and
-        return the failed fields.
+        return the failed fields. The write pass does not validate again.
 
         Uniqueness is checked for the whole file at once (check_registered_codes), not row by
         row; check constraints go through `self.constraints`, which evaluates each distinct
         set of values once.
         """
+        if self.writing:
+            return set()
         errors: dict[str, list[str]] = {}
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -231,7 +329,7 @@ class Importer:
     @staticmethod
     def _pick(row: Row, prefix: str, model: type[Model]) -> dict[str, Any]:
         """The row's values for the model's own (non-relation) fields, as keyword arguments."""
-        names = {f.name for f in model._meta.concrete_fields if not f.is_relation}
+        names = _plain_fields(model)
         picked = {}
         for key, value in row.values.items():
             group, _dot, name = key.partition(".")
@@ -249,26 +347,35 @@ class Importer:
     # -- enterprise rows (template enterprise sheet, or the clerks' one-sheet roster) --------
     def enterprise_row(self, row: Row) -> None:
         township = self._township(row, "ent.federation")
-        data = self._pick(row, "ent", Enterprise)
-        enterprise = Enterprise(**data)
+        enterprise = Enterprise(**self._pick(row, "ent", Enterprise))
         enterprise.federation = township
         failed = self.validate(enterprise, row, "ent", ["federation", "union"])
         code = enterprise.credit_code
+        if self.writing:
+            ref = self.enterprise_by_code.get(code) if code else None
+            union = self.union_from_row(row, township)
+            if union is not None:
+                enterprise.union = union
+            elif ref is not None and ref.union is not None:  # given to it on a union sheet
+                enterprise.union = ref.union.stand_in()
+            self.writer.add_enterprise(enterprise)
+            return
+        ref = None
         if code and "ent.credit_code" not in failed:
             if code in self.enterprise_by_code:
-                other = self.enterprise_by_code[code][1]
+                other = self.enterprise_by_code[code]
                 self.error(
                     row,
                     "ent.credit_code",
                     duplicate_message(code, other.layout.title, other.number),
                 )
             else:
-                self.enterprise_by_code[code] = (enterprise, row)
+                ref = self.enterprise_by_code[code] = EntRef(row.layout, row.number, township)
         if township is not None:
-            self.enterprises.append((enterprise, row))
+            self.tally["enterprises"] += 1
         union = self.union_from_row(row, township)
-        if union is not None:
-            enterprise.union = union
+        if union is not None and ref is not None:
+            ref.union = self.union_rows.get((row.layout.title, row.number))
 
     def union_from_row(self, row: Row, township: Federation | None) -> Union | None:
         has_union_data = any(
@@ -291,23 +398,30 @@ class Importer:
         union = Union(**data)
         union.federation = township
         failed = self.validate(union, row, "union", ["federation"])
+        if self.writing:
+            ref = self.union_rows[(row.layout.title, row.number)]
+            self.writer.add_union(union, ref)
+            self.chair_from_row(row, union, ref)
+            return union
+        ref = self.union_rows[(row.layout.title, row.number)] = UnionRef(union, township)
         if union.credit_code and "union.credit_code" not in failed:
             if union.credit_code in self.union_by_code:
-                other = self.union_by_code[union.credit_code][1]
+                layout, number = self.union_rows_of_code[union.credit_code]
                 self.error(
                     row,
                     "union.credit_code",
-                    duplicate_message(union.credit_code, other.layout.title, other.number),
+                    duplicate_message(union.credit_code, layout.title, number),
                 )
             else:
-                self.union_by_code[union.credit_code] = (union, row)
+                self.union_by_code[union.credit_code] = ref
+                self.union_rows_of_code[union.credit_code] = (row.layout, row.number)
         if township is not None:
-            self.unions.append((union, row))
-            self.unions_by_name[text_key(union.name)].append(union)
-        self.chair_from_row(row, union)
+            self.tally["unions"] += 1
+            self.unions_by_name[text_key(union.name)].append(ref)
+        self.chair_from_row(row, union, ref)
         return union
 
-    def chair_from_row(self, row: Row, union: Union) -> None:
+    def chair_from_row(self, row: Row, union: Union, ref: UnionRef) -> None:
         if not any(key.startswith("chair.") for key in row.values):
             return
         if "chair.name" not in row.values:
@@ -325,27 +439,30 @@ class Importer:
         )
         person_failed = self.validate(person, row, "chair", [])
         officer_failed = self.validate(officer, row, "union", ["person", "union"])
-        if not person_failed and not officer_failed:
+        if self.writing:
             officer.person, officer.union = person, union
-            self.people.append(person)
-            self.officers.append(officer)
-            self.chair_rows[id(union)] = row
+            self.writer.add_officer(person, officer)
+        elif not person_failed and not officer_failed:
+            self.tally["people"] += 1
+            self.tally["officers"] += 1
+            self.chair_rows.add(id(ref))
 
     # -- union sheet rows ---------------------------------------------------------------------
     def union_sheet_row(self, row: Row, registered: dict[str, Enterprise]) -> None:
+        if self.writing:
+            self._write_union_sheet_row(row, registered)
+            return
         if "union.name" not in row.values:
             if "union.name" not in row.failed:
                 self.error(row, "union.name", _("Enter the union's name."))
             return
-        covered_file: list[Enterprise] = []
+        covered_file: list[EntRef] = []
         covered_db: list[Enterprise] = []
         for code in row.values.get("union.enterprises", []):
             if code in self.claimed:
-                self.error(
-                    row, "union.enterprises", claimed_message(code, self.claimed[code].number)
-                )
+                self.error(row, "union.enterprises", claimed_message(code, self.claimed[code]))
             elif code in self.enterprise_by_code:
-                enterprise = self.enterprise_by_code[code][0]
+                enterprise = self.enterprise_by_code[code]
                 if enterprise.union is not None:
                     self.error(row, "union.enterprises", claimed_message(code, None))
                 else:
@@ -371,8 +488,8 @@ class Importer:
                     )
                     % {"code": code, "federation": self.federation.name},
                 )
-            self.claimed.setdefault(code, row)
-        covered = [e for e in covered_file + covered_db if e.federation_id]
+            self.claimed.setdefault(code, row.number)
+        covered = [e for e in [*covered_file, *covered_db] if e.federation is not None]
         if "union.federation" in row.values:
             township = self._township(row, "union.federation")
         elif covered:  # the union sits where the (first) enterprise it covers is
@@ -383,12 +500,27 @@ class Importer:
             township = self._township(row, "union.federation")
         if township is None:
             return
-        union = self.union_from_row(row, township)
+        if self.union_from_row(row, township) is None:
+            return
+        ref = self.union_rows[(row.layout.title, row.number)]
         for enterprise in covered_file:
-            enterprise.union = union
+            enterprise.union = ref
         for enterprise in covered_db:
-            self.attach.append((enterprise, union, row))
-            self.attached_by_code[enterprise.credit_code] = union
+            self.attach.append((enterprise, ref))
+            self.attached_by_code[enterprise.credit_code] = ref
+            self.tally["attached"] += 1
+
+    def _write_union_sheet_row(self, row: Row, registered: dict[str, Enterprise]) -> None:
+        """The union of a checked union-sheet row; its enterprises take it when written."""
+        if "union.federation" in row.values:
+            township = self._township(row, "union.federation")
+        else:
+            codes = row.values.get("union.enterprises", [])
+            found = (self.enterprise_by_code.get(code) or registered.get(code) for code in codes)
+            township = next((e.federation for e in found if e.federation is not None), None)
+            if township is None:
+                township = self._township(row, "union.federation")
+        self.union_from_row(row, township)
 
     # -- officer sheet rows -------------------------------------------------------------------
     def officer_sheet_row(self, row: Row, lookups: Registered) -> None:
@@ -401,23 +533,27 @@ class Importer:
         officer = Officer(status=Officer.Status.ACTIVE, **data)
         person_failed = self.validate(person, row, "cadre", [])
         officer_failed = self.validate(officer, row, "officer", ["person", "union"])
+        if self.writing:
+            officer.person = person
+            officer.union = union.stand_in() if isinstance(union, UnionRef) else union
+            self.writer.add_officer(person, officer)
+            return
         if union is None or person_failed or officer_failed:
             return
         if officer.position == Position.CHAIR:
-            slot = union.pk if union.pk else id(union)
-            if slot in self.chair_rows or (union.pk and union.pk in lookups.chaired):
+            slot = union.pk if isinstance(union, Union) else id(union)
+            if slot in self.chair_rows or (isinstance(union, Union) and slot in lookups.chaired):
                 self.error(row, "officer.position", CHAIR_UNIQUE_MESSAGE)
                 return
-            self.chair_rows[slot] = row
-        officer.person, officer.union = person, union
-        self.people.append(person)
-        self.officers.append(officer)
+            self.chair_rows.add(slot)
+        self.tally["people"] += 1
+        self.tally["officers"] += 1
 
-    def officer_union(self, row: Row, lookups: Registered) -> Union | None:
+    def officer_union(self, row: Row, lookups: Registered) -> UnionRef | Union | None:
         values = row.values
         if "officer.union_code" in values:
             code = values["officer.union_code"]
-            found = self.union_by_code.get(code, (None,))[0] or lookups.unions.get(code)
+            found = self.union_by_code.get(code) or lookups.unions.get(code)
             if found is None:
                 self.error(
                     row,
@@ -431,7 +567,7 @@ class Importer:
             return found
         if "officer.enterprise_code" in values:
             code = values["officer.enterprise_code"]
-            in_file = self.enterprise_by_code.get(code, (None,))[0]
+            in_file = self.enterprise_by_code.get(code)
             union = self.attached_by_code.get(code) or (
                 in_file.union if in_file is not None else lookups.union_of_enterprise.get(code)
             )
@@ -472,10 +608,21 @@ class Importer:
         return None
 
     def counts(self) -> dict[str, int]:
-        return {
-            "enterprises": len(self.enterprises),
-            "unions": len(self.unions),
-            "officers": len(self.officers),
-            "people": len(self.people),
-            "attached": len(self.attach),
-        }
+        return dict(self.tally)
+
+
+@cache
+def _plain_fields(model: type[Model]) -> frozenset[str]:
+    return frozenset(f.name for f in model._meta.concrete_fields if not f.is_relation)
+
+
+def _has_rows(sheet) -> bool:
+    has_rows = getattr(sheet, "has_rows", None)
+    return has_rows() if has_rows else bool(sheet.rows)
+
+
+def _estimated_rows(sheet, header_row: int) -> int:
+    estimated = getattr(sheet, "estimated_rows", None)
+    if estimated is None:
+        return sum(1 for number, _values in sheet.rows if number > header_row)
+    return max(0, estimated() - header_row)
