@@ -59,7 +59,9 @@ class ApiTokenAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+        # An issued token's page shows every field read-only: the form then has none.
+        if "user" in self.fields:
+            self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
 
     def _post_clean(self):
         super()._post_clean()
