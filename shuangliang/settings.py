@@ -183,8 +183,35 @@ STATICFILES_DIRS = [BASE_DIR / "shuangliang" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded media (photos, evidence, attachments, printed batches) on disk under MEDIA_ROOT,
+# or with MEDIA_STORAGE=s3 in a private bucket of any S3-compatible store (MinIO, Ceph,
+# Alibaba OSS, Tencent COS, AWS). No media file is ever linked directly: every download goes
+# through a view that checks access, so the bucket stays private.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "disk")
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL).")
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+elif MEDIA_STORAGE == "disk":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'disk' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -7,7 +7,8 @@ A backup is a directory:
                             and a checksum of its rows; the sha256 of the other files
         database.sqlite3    (SQLite) a consistent copy taken with SQLite's backup API, or
         database.dump       (PostgreSQL) pg_dump's custom format
-        media.tar           every uploaded file (photos, evidence, attachments)
+        media.tar           every uploaded file (photos, evidence, attachments), read
+                            through the media storage: the disk or an S3 bucket
 
 `restore` puts it into a fresh instance (an empty database of the same vendor) and checks
 the row counts and checksums against the manifest before it reports success.
@@ -21,11 +22,13 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -139,12 +142,7 @@ def backup(output_dir: Path) -> BackupResult:
     else:
         raise BackupError(f"Backups of {vendor} databases are not supported.")
 
-    media_root = Path(settings.MEDIA_ROOT)
-    with tarfile.open(target / MEDIA_FILE, "w") as archive:
-        if media_root.is_dir():
-            for path in sorted(media_root.rglob("*")):
-                if path.is_file():
-                    archive.add(path, arcname=str(path.relative_to(media_root)))
+    archive_media(target / MEDIA_FILE, storages["default"])
 
     fingerprints = table_fingerprints()
     manifest = {
@@ -157,6 +155,50 @@ def backup(output_dir: Path) -> BackupResult:
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     return BackupResult(target, len(fingerprints), sum(count for count, _ in fingerprints.values()))
+
+
+def archive_media(path: Path, storage) -> int:
+    """Write every file of the media storage into a tar file; returns how many."""
+    count = 0
+    with tarfile.open(path, "w") as archive:
+        for name in sorted(_stored_files(storage)):
+            member = tarfile.TarInfo(name)
+            member.size = storage.size(name)
+            member.mtime = int(time.time())
+            with storage.open(name, "rb") as handle:
+                archive.addfile(member, handle)
+            count += 1
+    return count
+
+
+def restore_media(path: Path, storage) -> int:
+    """Put every file of a media tar back into the storage under its own name."""
+    count = 0
+    with tarfile.open(path) as archive:
+        for member in archive:
+            if not member.isfile():
+                continue
+            # Refuses names that would land outside the media root (absolute, ../).
+            name = tarfile.data_filter(member, "/media").name
+            if storage.exists(name):
+                storage.delete(name)
+            saved = storage.save(name, File(archive.extractfile(member), name=name))
+            if saved != name:
+                raise BackupError(f"Media file {name} was stored as {saved}.")
+            count += 1
+    return count
+
+
+def _stored_files(storage, directory=""):
+    """Every file name in a storage (the media directory on disk or an S3 bucket)."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:  # a media directory not yet created holds nothing
+        return
+    for name in files:
+        yield f"{directory}/{name}" if directory else name
+    for sub in directories:
+        yield from _stored_files(storage, f"{directory}/{sub}" if directory else sub)
 
 
 def read_manifest(source: Path) -> dict:
@@ -209,10 +251,8 @@ def restore(source: Path, *, media_root: Path | None = None) -> dict:
         if result.returncode:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
 
-    media_root = Path(media_root or settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(source / MEDIA_FILE) as archive:
-        archive.extractall(media_root, filter="data")
+    storage = FileSystemStorage(location=media_root) if media_root else storages["default"]
+    restore_media(source / MEDIA_FILE, storage)
 
     restored = table_fingerprints()
     return {
