@@ -21,6 +21,9 @@ class MonthlySnapshot(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     counts = models.JSONField(_("counts"), default=dict)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    # A derived month: per count, where its value comes from ("action_log": rebuilt from the
+    # logged changes where there are any, "record_dates", "not_kept"); empty when taken.
+    sources = models.JSONField(_("sources per count"), default=dict, blank=True)
     taken_at = models.DateTimeField(_("taken at"), auto_now=True)
 
     class Meta:

@@ -9,13 +9,16 @@ numbers as they were and its rows still add up.
   again in the same month replaces that month's row (the last run of a month, normally the
   scheduled one on its last day, closes it). A past month is never overwritten from today's
   register.
-- `snapshots_backfill()` derives the months before the first snapshot from the dates the
-  records carry: unions' founding dates, contracts' signing and expiry dates, Double Bright
-  confirmations, appeals' submission and answer times, visit dates. The enterprises counted
-  are those in production today: neither the register nor the action log says when a firm
-  started or stopped production (the log dates its entry into the system, which for an
-  import or the demo is the day of the import). Derived months are marked as such and are
-  never replaced by a later backfill.
+- `snapshots_backfill()` derives the months before the first snapshot from the action log
+  where it keeps the change, and from the dates the records carry where it does not
+  (`figures.history`): an enterprise's operating status and whether it had a union, a
+  union's member count and its Double Bright state are those of the month's end, rebuilt
+  from the changes logged after it (today's value where none is logged); unions' founding
+  dates, contracts' signing and expiry dates, appeals' submission and answer times, visit
+  dates are the records' own. An enterprise's entry into the register is not used: the log
+  dates its entry into the system, which for an import or the demo is the day of the
+  import. Derived months are marked as such, with the source of each count
+  (`MonthlySnapshot.sources`), and are never replaced by a later backfill.
 """
 
 import datetime
@@ -26,6 +29,7 @@ from django.utils import timezone
 from shuangliang.register.models import Federation
 
 from .figures import counts_for_every_federation, derive
+from .figures.history import SOURCES
 from .models import MonthlySnapshot
 
 Source = MonthlySnapshot.Source
@@ -105,12 +109,19 @@ def snapshots_backfill(*, months: int = 12, today: datetime.date | None = None) 
         if not missing:
             continue
         counts = counts_for_every_federation(as_of=month_end(month))
-        rows = [
-            MonthlySnapshot(
-                federation_id=pk, month=month, counts=counts.get(pk, {}), source=Source.DERIVED
+        rows = []
+        for pk in sorted(missing):  # a loop over federations
+            federation_counts = counts.get(pk, {})
+            sources = {key: SOURCES.get(key, "record_dates") for key in federation_counts}
+            rows.append(
+                MonthlySnapshot(
+                    federation_id=pk,
+                    month=month,
+                    counts=federation_counts,
+                    source=Source.DERIVED,
+                    sources=sources,
+                )
             )
-            for pk in sorted(missing)
-        ]
         MonthlySnapshot.objects.bulk_create(rows, batch_size=500)
         written += len(rows)
     return written

@@ -14,3 +14,24 @@ def double_bright_q(as_of: datetime.date | None) -> Q:
     if as_of is not None:
         q &= Q(union__double_bright_status__decided_at__date__lte=as_of)
     return q
+
+
+def double_bright_at_q(as_of: datetime.date) -> Q:
+    """For enterprises annotated by `register.history_aliases`: compliant at the end of
+    `as_of`, the status's state then rebuilt from its logged transitions (today's state,
+    confirmed by that day, where none is logged after it); the checklist, the office
+    address and the officers as today."""
+    from shuangliang.doublebright.compliance import (
+        items_hold_q,
+        officers_unchanged_since_submission,
+    )
+    from shuangliang.doublebright.models import DoubleBrightStatus
+
+    prefix = "union__double_bright_status__"
+    return (
+        Q(_db_state_at=DoubleBrightStatus.State.CONFIRMED)
+        & (Q(_db_logged_after=True) | Q(**{f"{prefix}decided_at__date__lte": as_of}))
+        & items_hold_q(prefix)
+        & ~Q(union__office_address="")
+        & Q(officers_unchanged_since_submission(prefix, "union_id"))
+    )

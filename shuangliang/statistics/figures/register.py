@@ -4,7 +4,8 @@ Double Bright (one aggregate query over enterprises per dimension), and union me
 import datetime
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shuangliang.register.models import (
@@ -18,6 +19,7 @@ from shuangliang.register.models import (
     Union,
 )
 
+from . import history
 from .core import (
     ALL,
     FOCUS,
@@ -34,7 +36,7 @@ from .core import (
     register_provider,
     scoped,
 )
-from .doublebright import double_bright_q
+from .doublebright import double_bright_at_q, double_bright_q
 
 
 def founded_q(as_of: datetime.date | None, prefix: str = "union__") -> Q:
@@ -94,24 +96,54 @@ def _ownership_case() -> Case:
 
 
 def enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
-    """The enterprise counts and the condition each counts (on enterprises in production)."""
-    founded = founded_q(as_of)
+    """The enterprise counts and the condition each counts (on enterprises in production;
+    for a past day, on enterprises annotated by `history_aliases`)."""
+    if as_of is None:
+        founded = founded_q(None)
+        double_bright = double_bright_q(None)
+    else:
+        # Attached to a union then by the log where it logs a change of the union after the
+        # day, else by today's union and its founding date.
+        founded = Q(_union_logged_after=True, _union_at__isnull=False) | (
+            Q(_union_logged_after=False) & founded_q(as_of)
+        )
+        double_bright = double_bright_at_q(as_of)
     return {
         "enterprises_operating": Q(),
         "unions_founded": founded,
         "three_contracts_signed": founded & three_contracts_q(as_of),
-        "double_bright_compliant": founded & double_bright_q(as_of),
+        "double_bright_compliant": founded & double_bright,
         "non_public_operating": non_public_q(),
     }
 
 
+def history_aliases(as_of: datetime.date) -> dict:
+    """What `enterprise_conditions(as_of)` reads of the action log, as aliases."""
+    union_logged, union_at = history.union_change_after(as_of)
+    db_logged, db_state = history.double_bright_state_after(as_of)
+    return {
+        "_status_at": history.value_at(Enterprise, "operating_status", as_of),
+        "_union_logged_after": union_logged,
+        "_union_at": union_at,
+        "_db_logged_after": db_logged,
+        "_db_state_at": Coalesce(
+            db_state, F("union__double_bright_status__state"), output_field=CharField()
+        ),
+    }
+
+
+def operating(query: Query):
+    """Enterprises in production (on the query's past day: by their logged status changes)."""
+    if query.as_of is None:
+        return Enterprise.objects.filter(operating_status=OperatingStatus.IN_PRODUCTION)
+    return Enterprise.objects.alias(**history_aliases(query.as_of)).filter(
+        _status_at=OperatingStatus.IN_PRODUCTION
+    )
+
+
 def enterprise_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
     """Enterprises in production, with a union, with the three contracts, Double Bright."""
-    qs = scoped(
-        Enterprise.objects.filter(operating_status=OperatingStatus.IN_PRODUCTION),
-        query,
-        "federation__path",
-    )
+    qs = scoped(operating(query), query, "federation__path")
     conditions = enterprise_conditions(query.as_of)
     if dimension == FOCUS:
         # Tags overlap, so they are not one grouping: one aggregate per tag and figure.
@@ -145,7 +177,12 @@ def member_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
     qs = scoped(Union.objects.all(), query, "federation__path")
     if query.as_of is not None:
         qs = qs.filter(founded_q(query.as_of, prefix=""))
-    aggregates = {"unions_registered": Count("pk"), "union_members": Sum("member_count")}
+    members = (
+        Sum("member_count")
+        if query.as_of is None
+        else Sum(history.int_value_at(Union, "member_count", query.as_of))
+    )
+    aggregates = {"unions_registered": Count("pk"), "union_members": members}
     out = grouped(qs, None if dimension == ALL else "federation_id", aggregates)
     for counts in out.values():
         counts["union_members"] = counts["union_members"] or 0
