@@ -49,7 +49,7 @@ class CalendarApiView(ApiView):
     get=extend_schema(
         summary="The days off and adjusted working days deadlines are counted with",
         parameters=form_parameters(CalendarFilterForm),
-        responses={200: CalendarDaySerializer(many=True), **errors(400, 401)},
+        responses={200: CalendarDaySerializer(many=True), **errors(400, 401, 404)},
     ),
     post=extend_schema(
         summary="Add a day to the calendar (federation staff)",
