@@ -220,6 +220,10 @@ class Enterprise(models.Model):
         indexes = [
             models.Index(fields=["federation", "operating_status"]),
             models.Index(fields=["operating_status", "union"]),
+            # The list's sorts, with the id as tie-break (register.selectors.sorted_by).
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+            models.Index(fields=["headcount", "id"], name="enterprise_headcount_id"),
+            models.Index(fields=["updated_at", "id"], name="enterprise_updated_id"),
         ]
 
     def __str__(self) -> str:
@@ -311,8 +315,14 @@ class Union(models.Model):
                 violation_error_message=_("Women members cannot exceed all members."),
             ),
         ]
-        # Compliance asks for the few unions whose newest officer change is still ahead.
-        indexes = [models.Index(fields=["officers_changed_on"])]
+        indexes = [
+            # Compliance asks for the few unions whose newest officer change is still ahead.
+            models.Index(fields=["officers_changed_on"]),
+            # The list's sorts, with the id as tie-break (register.selectors.sorted_by).
+            models.Index(fields=["name", "id"], name="union_name_id"),
+            models.Index(fields=["member_count", "id"], name="union_members_id"),
+            models.Index(fields=["term_start", "id"], name="union_term_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

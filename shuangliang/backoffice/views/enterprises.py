@@ -16,7 +16,7 @@ from shuangliang.register.selectors import federations_for_filter
 
 from ..filters import EnterpriseFilterForm
 from ..forms import EnterpriseForm
-from .common import paginate, post_data, require_any_scope, require_register_staff
+from .common import paginate_keys_first, post_data, require_any_scope, require_register_staff
 
 
 def enterprise_list(request: HttpRequest) -> HttpResponse:
@@ -25,7 +25,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None, federations=federations)
     sort = request.GET.get("sort", "name")
     queryset = select_enterprises(user=request.user, filters=form.to_filters(), sort=sort)
-    page = paginate(request, queryset)
+    page = paginate_keys_first(request, queryset)
     return render(
         request,
         "backoffice/enterprise_list.html",

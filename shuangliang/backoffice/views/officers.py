@@ -18,14 +18,14 @@ from shuangliang.register.selectors import officer_list as select_officers
 
 from ..filters import OfficerFilterForm
 from ..forms import OfficerEndForm, OfficerForm, PersonForm
-from .common import paginate, post_data, require_any_scope
+from .common import paginate, paginate_keys_first, post_data, require_any_scope
 
 
 def officer_list(request: HttpRequest) -> HttpResponse:
     require_any_scope(request)
     federations = federations_for_filter(user=request.user).filter(depth__gte=1)
     form = OfficerFilterForm(request.GET or None, federations=federations)
-    page = paginate(request, select_officers(user=request.user, **form.to_kwargs()))
+    page = paginate_keys_first(request, select_officers(user=request.user, **form.to_kwargs()))
     return render(request, "backoffice/officer_list.html", {"form": form, "page": page})
 
 

@@ -38,7 +38,12 @@ from shuangliang.register.selectors import union_list as select_unions
 
 from ..filters import UnionFilterForm
 from ..forms import ContractAdvanceForm, ContractForm, UnionForm
-from .common import paginate, post_data, require_any_scope, require_register_staff
+from .common import (
+    paginate_keys_first,
+    post_data,
+    require_any_scope,
+    require_register_staff,
+)
 
 
 def union_list(request: HttpRequest) -> HttpResponse:
@@ -47,7 +52,7 @@ def union_list(request: HttpRequest) -> HttpResponse:
     form = UnionFilterForm(request.GET or None, federations=federations)
     sort = request.GET.get("sort", "name")
     queryset = select_unions(user=request.user, sort=sort, **form.to_kwargs())
-    page = paginate(request, queryset)
+    page = paginate_keys_first(request, queryset)
     return render(
         request,
         "backoffice/union_list.html",
