@@ -83,11 +83,11 @@ def test_cached_hit_is_one_query_and_the_same_page(world, cached, page_u1):
     first = _html(page_u1)
     with CaptureQueriesContext(connection) as queries:
         second = _html(page_u1)
-    # The page with its stamps, and the notices app's model-unit years (kept outside the
-    # cached content, read on every request).
-    assert len(queries) == 2
+    # The page with its stamps, its federations and the notices app's model-unit years
+    # (shown outside the cached content, read on every request): one query.
+    assert len(queries) == 1
     assert "doublebright_unionpage" in queries[0]["sql"]
-    assert "notices_designation" in queries[1]["sql"]
+    assert "notices_designation" in queries[0]["sql"]
     strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip.sub("", second) == strip.sub("", first)
     assert cache.get(_key(page_u1)) is not None
@@ -310,8 +310,8 @@ def _miss_queries(page: UnionPage) -> int:
 
 def test_rendering_takes_the_same_queries_for_any_shape_of_union(world, settings):
     """A small union against a joint union with many cadres, a revoked credential, several
-    enterprises, assigned cadres and a township without a phone: five queries each (the
-    page, cadres, enterprises, federations above, and the notices app's model-unit years)."""
+    enterprises, assigned cadres and a township without a phone: three queries each (the
+    page with its federations and the notices app's model-unit years, cadres, enterprises)."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     small = union_page_ensure(union=UnionFactory(federation=world.t3))
     big_union = UnionFactory(federation=world.t1)
@@ -331,7 +331,7 @@ def test_rendering_takes_the_same_queries_for_any_shape_of_union(world, settings
     big = union_page_ensure(union=big_union)
     _html(big)  # issues the missing credentials once
     assert Credential.objects.filter(officer__union=big_union, revoked_at=None).count() == 13
-    assert _miss_queries(small) == _miss_queries(big) == 5
+    assert _miss_queries(small) == _miss_queries(big) == 3
 
 
 def test_the_page_selector_reads_the_newest_officer_change(world, page_u1):

@@ -6,6 +6,8 @@ The consent rules are not repeated here: these views call the public pages' own 
 agree to publish (QUALITY.md C1).
 """
 
+import json
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.urls import reverse
@@ -18,6 +20,7 @@ from rest_framework.views import APIView
 
 from shuangliang.doublebright import selectors, services
 from shuangliang.doublebright.models import Credential, UnionPage
+from shuangliang.public import page_cache
 
 TOKEN = OpenApiParameter(
     "token",
@@ -116,46 +119,66 @@ class PublicUnionView(PublicView):
         tags=["public"],
     )
     def get(self, request, token: str):
+        # The HTML page's own query and content selector, and its cache under the same
+        # version stamps: both answer the same, and a withdrawn consent or a new chair shows
+        # on the next request in every worker (public/page_cache.py).
         try:
-            page = selectors.union_page_by_token(token=token)
+            page = selectors.union_page_for_public(token=token)
         except UnionPage.DoesNotExist:
             raise Http404
-        union = page.union
-        officers = selectors.union_current_officers(union=union)
-        credentials = services.credentials_ensure(officers=officers)
-        cadres = selectors.public_cadres(officers=officers, credentials=credentials)
-        data = {
-            "name": union.name,
-            "township": _place(union.federation),
-            "enterprises": list(
-                union.enterprises.order_by("name", "id").values_list("name", flat=True)
-            ),
-            "office_address": union.office_address,
-            "office_phone": union.office_phone,
-            "office_hours": page.office_hours,
-            "cadres": [
-                {
-                    "name": cadre.name,
-                    "position": cadre.position,
-                    "is_chair": cadre.is_chair,
-                    "term_end": cadre.term_end,
-                    "verify_token": cadre.verify_token,
-                    "photo_url": _photo_url(request, cadre.verify_token)
-                    if cadre.has_photo
-                    else None,
-                    "mobile": cadre.mobile,
-                    "office_phone": cadre.office_phone,
-                }
-                for cadre in cadres
-            ],
-            "assigned_cadres": [
-                {"name": c.name, "position_title": c.position_title, "phone": c.phone}
-                for c in selectors.union_assigned_cadres(union=union)
-            ],
-            "concern_contact": _place(selectors.concern_contact(union=union)),
-            "page_url": request.build_absolute_uri(reverse("public:union_page", args=[page.token])),
-        }
-        return Response(PublicUnionSerializer(data).data)
+        key = page_cache.union_page_key(page=page, kind="api")
+        data = page_cache.get(key)
+        if data is None:
+            data = _union_data(page)
+            page_cache.put(key, data)
+        # Addresses are made absolute per request (the host is not part of the cache key).
+        absolute = request.build_absolute_uri
+        return Response(
+            {
+                **data,
+                "cadres": [
+                    {**cadre, "photo_url": cadre["photo_url"] and absolute(cadre["photo_url"])}
+                    for cadre in data["cadres"]
+                ],
+                "page_url": absolute(data["page_url"]),
+            }
+        )
+
+
+def _union_data(page: UnionPage) -> dict:
+    """The union's public page as plain data, with addresses relative to the site."""
+    union = page.union
+    content = selectors.union_public_content(page=page)
+    data = {
+        "name": union.name,
+        "township": _place(union.federation),
+        "enterprises": content.enterprises,
+        "office_address": union.office_address,
+        "office_phone": union.office_phone,
+        "office_hours": page.office_hours,
+        "cadres": [
+            {
+                "name": cadre.name,
+                "position": cadre.position,
+                "is_chair": cadre.is_chair,
+                "term_end": cadre.term_end,
+                "verify_token": cadre.verify_token,
+                "photo_url": reverse("public:credential_photo", args=[cadre.verify_token])
+                if cadre.has_photo
+                else None,
+                "mobile": cadre.mobile,
+                "office_phone": cadre.office_phone,
+            }
+            for cadre in content.cadres
+        ],
+        "assigned_cadres": [
+            {"name": c.name, "position_title": c.position_title, "phone": c.phone}
+            for c in content.assigned_cadres
+        ],
+        "concern_contact": _place(content.concern),
+        "page_url": reverse("public:union_page", args=[page.token]),
+    }
+    return json.loads(json.dumps(PublicUnionSerializer(data).data))
 
 
 def _photo_url(request, token: str) -> str:

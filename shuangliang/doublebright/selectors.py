@@ -9,15 +9,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DEFERRED, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangliang.register.models import Enterprise, Federation, Officer, Position, Union
+from shuangliang.register.models import Enterprise, Federation, Officer, Person, Position, Union
 from shuangliang.register.selectors import position_rank, search_q
 
 from .models import Credential, UnionPage
+from .prepared import PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -83,83 +84,113 @@ def union_page_by_token(*, token: str) -> UnionPage:
     return UnionPage.objects.select_related("union", "union__federation").get(token=token)
 
 
-def union_page_for_public(*, token: str) -> UnionPage:
-    """The page behind a token for its public view, in one query: the page, what it shows
-    of its union and township, and `officers_changed_at` (the newest change to the union's
-    officers, a part of the page cache's key). Raises UnionPage.DoesNotExist."""
+# What the public page shows of its union's federations: the township or park and the
+# levels above it (county, city, province, national), joined in the page's own query.
+_PARENT_LEVELS = 4
+_FEDERATION_FIELDS = ("id", "name", "phone", "division_code", "path", "parent_id")
+_PAGE_FIELDS = ("id", "union_id", "token", "indexable", "office_hours", "updated_at")
+_UNION_FIELDS = ("name", "office_address", "office_phone", "federation_id")
+
+
+def _public_page_queryset(token: str) -> QuerySet:
+    from shuangliang.notices.selectors import model_unit_years_subquery
+
     newest_officer_change = (
         Officer.objects.filter(union=OuterRef("union_id"))
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
+    fields = [*_PAGE_FIELDS, *(f"union__{name}" for name in _UNION_FIELDS)]
+    for level in range(_PARENT_LEVELS + 1):
+        prefix = "union__federation" + "__parent" * level
+        fields += [f"{prefix}__{name}" for name in _FEDERATION_FIELDS]
+    # Annotations last: a values_list() row then has the compiled SQL's column order.
     return (
-        UnionPage.objects.select_related("union", "union__federation")
-        .only(
-            "token",
-            "indexable",
-            "office_hours",
-            "updated_at",
-            "union__name",
-            "union__office_address",
-            "union__office_phone",
-            "union__federation__name",
-            "union__federation__phone",
-            "union__federation__division_code",
-            "union__federation__path",
+        UnionPage.objects.filter(token=token)
+        .annotate(
+            officers_changed_at=Subquery(newest_officer_change),
+            model_unit_years=model_unit_years_subquery("union_id"),
         )
-        .annotate(officers_changed_at=Subquery(newest_officer_change))
-        .get(token=token)
+        .values_list(*fields, "officers_changed_at", "model_unit_years")
     )
 
 
-def union_public_content(*, page: UnionPage) -> UnionPublicContent:
-    """What the public page shows of its union (loaded by `union_page_for_public`), in
-    three more queries: the cadres in office with their person and live credential, the
-    union's enterprises with the federation cadres assigned to them, and the federations
-    above the township (for the concern contact)."""
-    from .services import credentials_ensure
+_PUBLIC_PAGE_QUERY = PreparedQuery(_public_page_queryset, token="public-page-token-placeholder")
 
-    union = page.union
-    today = timezone.localdate()
-    # Every credential of each officer is joined (rarely more than one); the live one is
-    # kept below. Sorting here is cheaper than compiling the rank into the query.
-    rows = (
-        Officer.objects.filter(Officer.current_q(today), union_id=union.pk)
-        .select_related("person")
-        .only(
-            "position",
-            "term_start",
-            "term_end",
-            "person__name",
-            "person__photo",
-            "person__consent_photo",
-            "person__mobile",
-            "person__consent_mobile",
-            "person__office_phone",
-            "person__consent_office_phone",
-        )
-        .annotate(credential_token=F("credentials__token"), revoked=F("credentials__revoked_at"))
+
+def _instance(model, names, values):
+    """A model instance from some of its fields (the others deferred, as with only())."""
+    given = dict(zip(names, values, strict=True))
+    ordered = [given.get(field.attname, DEFERRED) for field in model._meta.concrete_fields]
+    return model.from_db("default", names, ordered)
+
+
+def union_page_for_public(*, token: str) -> UnionPage:
+    """The page behind a token for its public view, in one query: the page, what it shows
+    of its union, the union's township or park with the federations above it (for the
+    concern contact), `officers_changed_at` (the newest change to the union's officers, a
+    part of the page cache's key) and the union's `model_unit_years` (notices app). Raises
+    UnionPage.DoesNotExist.
+
+    The query runs on every scan of a QR code, so it is compiled once (prepared.py)."""
+    from shuangliang.notices.selectors import model_unit_years_parse
+
+    rows = _PUBLIC_PAGE_QUERY.rows(token=token)
+    if not rows:
+        raise UnionPage.DoesNotExist
+    values = rows[0]
+    n = len(_PAGE_FIELDS)
+    page = _instance(UnionPage, _PAGE_FIELDS, values[:n])
+    union = _instance(Union, ("id", *_UNION_FIELDS), [page.union_id, *values[n : n + 4]])
+    n += 4
+    federations = []
+    for _level in range(_PARENT_LEVELS + 1):
+        part = values[n : n + len(_FEDERATION_FIELDS)]
+        n += len(_FEDERATION_FIELDS)
+        if part[0] is None:
+            break
+        federations.append(_instance(Federation, _FEDERATION_FIELDS, part))
+    for lower, upper in zip(federations, federations[1:], strict=False):
+        lower.parent = upper
+    union.federation = federations[0]
+    page.union = union
+    page.officers_changed_at, years = values[-2:]
+    union.model_unit_years = model_unit_years_parse(years)
+    return page
+
+
+_OFFICER_FIELDS = ("id", "person_id", "position", "term_start", "term_end")
+_PERSON_FIELDS = (
+    "name",
+    "photo",
+    "consent_photo",
+    "mobile",
+    "consent_mobile",
+    "office_phone",
+    "consent_office_phone",
+)
+
+
+def _cadres_queryset(union_id: int, today: datetime.date) -> QuerySet:
+    """The union's officers in office with what the page shows of their person, and every
+    credential of each (rarely more than one; the live one is kept by the reader)."""
+    return (
+        Officer.objects.filter(Officer.current_q(today), union_id=union_id)
         .order_by()
+        .values_list(
+            *_OFFICER_FIELDS,
+            *(f"person__{name}" for name in _PERSON_FIELDS),
+            "credentials__token",
+            "credentials__revoked_at",
+        )
     )
-    by_id: dict[int, Officer] = {}
-    credentials: dict[int, Credential] = {}
-    for officer in rows:
-        by_id.setdefault(officer.pk, officer)
-        if officer.credential_token and officer.revoked is None:
-            credentials[officer.pk] = Credential(
-                officer_id=officer.pk, token=officer.credential_token
-            )
-    rank = {position: n for n, position in enumerate(Position.values)}
-    officers = sorted(
-        by_id.values(),
-        key=lambda o: (rank.get(o.position, len(rank)), o.term_start, o.person.name, o.pk),
-    )
-    missing = [officer for officer in officers if officer.pk not in credentials]
-    if missing:  # issued once, the first time the page is opened after they took office
-        credentials.update(credentials_ensure(officers=missing))
-    # All assignments of the union's enterprises (a handful); today's are kept below.
-    rows = (
-        Enterprise.objects.filter(union_id=union.pk)
+
+
+def _enterprises_queryset(union_id: int) -> QuerySet:
+    """The union's enterprises with all their assignments (a handful; today's are kept by
+    the reader)."""
+    return (
+        Enterprise.objects.filter(union_id=union_id)
         .order_by("name", "id")
         .values_list(
             "id",
@@ -174,6 +205,45 @@ def union_public_content(*, page: UnionPage) -> UnionPublicContent:
             "assignments__public_phone",
         )
     )
+
+
+# Unlikely values, replaced on every run (prepared.py).
+_CADRES_QUERY = PreparedQuery(
+    _cadres_queryset, union_id=-73_019_467, today=datetime.date(1901, 2, 3)
+)
+_ENTERPRISES_QUERY = PreparedQuery(_enterprises_queryset, union_id=-73_019_467)
+
+
+def union_public_content(*, page: UnionPage) -> UnionPublicContent:
+    """What the public page shows of its union (loaded by `union_page_for_public`), in
+    two more queries: the cadres in office with their person and live credential, and the
+    union's enterprises with the federation cadres assigned to them (the concern contact
+    comes from the federations loaded with the page)."""
+    from .services import credentials_ensure
+
+    union = page.union
+    today = timezone.localdate()
+    by_id: dict[int, Officer] = {}
+    credentials: dict[int, Credential] = {}
+    for row in _CADRES_QUERY.rows(union_id=union.pk, today=today):
+        officer_id, person_id = row[0], row[1]
+        if officer_id not in by_id:
+            officer = _instance(Officer, _OFFICER_FIELDS, row[:5])
+            officer.person = _instance(Person, ("id", *_PERSON_FIELDS), [person_id, *row[5:12]])
+            by_id[officer_id] = officer
+        token, revoked_at = row[12:]
+        if token and revoked_at is None:
+            credentials[officer_id] = Credential(officer_id=officer_id, token=token)
+    # Sorting here is cheaper than compiling the rank into the query.
+    rank = {position: n for n, position in enumerate(Position.values)}
+    officers = sorted(
+        by_id.values(),
+        key=lambda o: (rank.get(o.position, len(rank)), o.term_start, o.person.name, o.pk),
+    )
+    missing = [officer for officer in officers if officer.pk not in credentials]
+    if missing:  # issued once, the first time the page is opened after they took office
+        credentials.update(credentials_ensure(officers=missing))
+    rows = _ENTERPRISES_QUERY.rows(union_id=union.pk)
     enterprise_ids: list[int] = []
     enterprises: list[str] = []
     assignments: list[tuple] = []
@@ -183,15 +253,11 @@ def union_public_content(*, page: UnionPage) -> UnionPublicContent:
             enterprises.append(name)
         if starts_on is not None and starts_on <= today and (ends_on is None or ends_on >= today):
             assignments.append((starts_on, *assignment))
-    # The federations above the township are read even when the township has a phone, so
-    # the page's query count never depends on its data.
-    township = union.federation
-    above = township.ancestors().only("name", "phone", "division_code")
     return UnionPublicContent(
         enterprises=enterprises,
         cadres=public_cadres(officers=officers, credentials=credentials),
         assigned_cadres=_assigned_cadres(sorted(assignments)),  # by start date, then id
-        concern=_concern([township, *reversed(list(above))]),
+        concern=concern_contact(union=union),
     )
 
 
@@ -267,8 +333,18 @@ def _assigned_cadres(rows) -> list[AssignedCadre]:
 
 def concern_contact(*, union: Union) -> Federation:
     """The federation a worker should contact with a concern: the nearest one above the
-    union that publishes a phone, else the union's own township or park."""
-    return _concern([union.federation, *reversed(list(union.federation.ancestors()))])
+    union that publishes a phone, else the union's own township or park.
+
+    No query when the federations above were loaded with the union (union_page_for_public
+    joins them); else one."""
+    township = union.federation
+    chain = [township]
+    while chain[-1].parent_id is not None:
+        if not Federation.parent.is_cached(chain[-1]):
+            chain = [township, *reversed(list(township.ancestors()))]
+            break
+        chain.append(chain[-1].parent)
+    return _concern(chain)
 
 
 def _concern(chain: list[Federation]) -> Federation:

@@ -3,7 +3,7 @@ and the notice as a document (`notice_document`)."""
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,6 +181,42 @@ def designations_public(*, union: Union) -> list[Designation]:
         .order_by("-year")
         .only("year")
     )
+
+
+class _YearList(Aggregate):
+    """The years of a group as one comma-separated text, in no particular order."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def model_unit_years_subquery(union_ref: str = "pk") -> Subquery:
+    """The years of the union's approved designations as one text column of an outer query
+    (`union_ref` names the union's id there), so the union's public page reads them in the
+    query that finds the page; `model_unit_years_parse` makes the list."""
+    return Subquery(
+        Designation.objects.filter(union=OuterRef(union_ref), state=Designation.State.APPROVED)
+        .order_by()
+        .values("union")
+        .annotate(years=_YearList("year"))
+        .values("years"),
+        output_field=CharField(),
+    )
+
+
+def model_unit_years_parse(value: str | None) -> list[int]:
+    """The years read by `model_unit_years_subquery`, newest first (as designations_public)."""
+    return sorted((int(year) for year in value.split(",")), reverse=True) if value else []
 
 
 def current_year() -> int:

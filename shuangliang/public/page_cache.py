@@ -37,10 +37,12 @@ from shuangliang.register.models import Enterprise, Federation, Officer, Person,
 PREFIX = "public:union_page:"
 
 
-def union_page_key(*, page: UnionPage) -> str:
+def union_page_key(*, page: UnionPage, kind: str = "html") -> str:
     """The cache key of the page's content: the page, its stamps, the day and the language.
-    `page` comes from `selectors.union_page_for_public` (with `officers_changed_at`)."""
+    `page` comes from `selectors.union_page_for_public` (with `officers_changed_at`); `kind`
+    is the form it is kept in (the HTML page's content, or the public API's data)."""
     parts = (
+        kind,
         page.pk,
         page.token,  # a rotated token retires the old content with the old address
         page.updated_at.isoformat(),
@@ -52,17 +54,20 @@ def union_page_key(*, page: UnionPage) -> str:
     return PREFIX + digest
 
 
-def get(key: str) -> str | None:
+def get(key: str):
     """The cached content under `key`, or None (also when the cache is turned off)."""
     if not settings.PUBLIC_PAGE_CACHE_SECONDS:
         return None
     return cache.get(key)
 
 
-def put(key: str, content: str) -> None:
-    """Keep the content for PUBLIC_PAGE_CACHE_SECONDS (0: not at all)."""
+def put(key: str, content) -> None:
+    """Keep the content (a text, or plain data) for PUBLIC_PAGE_CACHE_SECONDS (0: not at
+    all)."""
     if settings.PUBLIC_PAGE_CACHE_SECONDS:
-        cache.set(key, str(content), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        if isinstance(content, str):
+            content = str(content)  # a plain str, not a SafeString
+        cache.set(key, content, settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 def union_pages_touch(condition: Q) -> None:

@@ -76,8 +76,8 @@ def _credential_or_404(token: str) -> Credential:
 @login_not_required
 @require_safe
 def union_page(request: HttpRequest, token: str) -> HttpResponse:
-    """One query when the content is cached, four when it is rendered (the notices app adds
-    one, outside the cache, in the template)."""
+    """One query when the content is cached (with the notices app's model-unit years, shown
+    outside the cached content), three when it is rendered."""
     try:
         page = selectors.union_page_for_public(token=token)
     except UnionPage.DoesNotExist:

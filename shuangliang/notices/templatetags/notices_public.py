@@ -19,5 +19,10 @@ def latest_notices(federation: Federation) -> list:
 
 @register.simple_tag
 def model_unit_years(union: Union) -> list[int]:
-    """The years the union was an approved model unit, newest first (one query)."""
+    """The years the union was an approved model unit, newest first: read with the union by
+    the public page's own query (`model_unit_years`, see model_unit_years_subquery), else one
+    query here."""
+    years = getattr(union, "model_unit_years", None)
+    if years is not None:
+        return years
     return [designation.year for designation in designations_public(union=union)]

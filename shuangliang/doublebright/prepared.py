@@ -1,0 +1,92 @@
+"""Querysets compiled once per process and run with each request's values.
+
+The public union page runs the same few small queries on every scan of a QR code. Building
+and compiling a Django queryset took more CPU than PostgreSQL took to run the indexed query
+(about 1.5 ms of Python against 0.15 ms in the database, measured with py-spy under the
+benchmark's load), so the hot queries are compiled once, with placeholder values, and then
+executed with the request's values through the same cursor and the same value converters
+the ORM would use. The SQL is Django's own, so it stays correct on SQLite and PostgreSQL.
+"""
+
+import datetime
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # Per parameter: (name of the value it takes from the call, is a date), or None for a
+    # constant.
+    slots: tuple[tuple[str, bool] | None, ...]
+    constants: tuple
+    converters: tuple  # (position, converter functions, expression)
+
+
+class PreparedQuery:
+    """`build(**placeholders)` returns a `values_list()` queryset; `rows(**values)` runs it
+    with the given values in the placeholders' places.
+
+    Placeholders are strings, integers or dates that appear nowhere else in the query's
+    parameters; the values passed at run time must be of the same kind. Compiled parameters
+    are substituted one for one, so a lookup may not transform a placeholder (other than the
+    database's own form of a date)."""
+
+    def __init__(self, build: Callable[..., QuerySet], **placeholders):
+        self.build = build
+        self.placeholders = placeholders
+        # One compilation per database connection object: a converter may refer to the
+        # connection that compiled it, and each thread has its own.
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _compile(self, connection) -> _Compiled:
+        queryset = self.build(**self.placeholders)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        slots = tuple(self._slot(param, connection) for param in params)
+        missing = set(self.placeholders) - {slot[0] for slot in slots if slot}
+        if missing:
+            raise ValueError(f"Placeholders not found among the parameters: {sorted(missing)}")
+        expressions = [column for column, _sql, _alias in compiler.select]
+        converters = tuple(
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(expressions).items()
+        )
+        return _Compiled(sql=sql, slots=slots, constants=tuple(params), converters=converters)
+
+    def _slot(self, param, connection) -> tuple[str, bool] | None:
+        """(placeholder name, whether it is a date in the database's form), or None."""
+        for name, value in self.placeholders.items():
+            if type(param) is type(value) and param == value:
+                return name, False
+            if isinstance(value, datetime.date):
+                adapted = connection.ops.adapt_datefield_value(value)
+                if type(param) is type(adapted) and param == adapted:
+                    return name, True
+        return None
+
+    def rows(self, *, using: str = "default", **values) -> list[list]:
+        connection = connections[using]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection)
+        params = list(compiled.constants)
+        for position, slot in enumerate(compiled.slots):
+            if slot is not None:
+                name, is_date = slot
+                value = values[name]
+                params[position] = connection.ops.adapt_datefield_value(value) if is_date else value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = [list(row) for row in cursor.fetchall()]
+        for row in rows:
+            for position, functions, expression in compiled.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+        return rows
