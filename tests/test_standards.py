@@ -496,6 +496,17 @@ def test_chair_sees_but_does_not_fill_an_inspectors_check_of_their_union(world):
     )
 
 
+def test_inspection_page_links_its_round_only_for_those_who_may_open_it(world):
+    """The chair sees the round's name but no link to a page that would answer 404."""
+    detail = reverse("standards:inspection_detail", args=[world.inspection1.pk])
+    round_url = reverse("standards:round_detail", args=[world.round1.pk])
+    chair_page = client_for(world, "chair_u1").get(detail).content.decode()
+    assert round_url not in chair_page
+    assert world.round1.name in chair_page
+    assert client_for(world, "chair_u1").get(round_url).status_code == 404
+    assert round_url in client_for(world, "county_c1").get(detail).content.decode()
+
+
 def test_another_county_gets_404_everywhere(world):
     client = client_for(world, "county_c2")
     for name, pk in (

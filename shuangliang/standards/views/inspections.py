@@ -245,6 +245,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "gap": gap,
             "can_change": inspection.is_draft and can(request.user, "change", inspection),
+            # A chair sees the inspection of their union, not the round it belongs to.
+            "round_visible": inspection.round_id is not None
+            and can(request.user, "view", inspection.round),
             "rectifications": list(inspection.rectifications.select_related("item")),
             "history": history_for(inspection)[:30],
         },
