@@ -167,3 +167,27 @@ def test_list_query_counts_do_not_grow_with_the_data(province, staff):
     )
     assert Officer.objects.count() > 0
     assert _query_counts(client) == before
+
+
+@pytest.mark.parametrize("value", [None, "", 2, "2", "9"])
+def test_plain_select_writes_the_markup_of_djangos_select(value):
+    import re
+
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from shuangliang.backoffice.filters import PlainSelect
+
+    choices = [
+        ("", "全部"),
+        (1, "A&B <x>"),
+        (2, "示范县"),
+        (3, '"q"'),
+        (4, mark_safe("<b>safe</b>")),
+        ("组", [(5, "甲"), (6, "乙")]),
+    ]
+    attrs = {"id": "id_federation", "class": "wide"}
+    ours = PlainSelect(choices=choices).render("federation", value, attrs)
+    django = forms.Select(choices=choices).render("federation", value, attrs)
+    assert ours == re.sub(r">\s+<", "><", str(django))
+    assert ("selected" in ours) == (value not in ("9",))

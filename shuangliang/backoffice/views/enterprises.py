@@ -21,7 +21,7 @@ from .common import paginate_keys_first, post_data, require_any_scope, require_r
 
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     require_any_scope(request)
-    federations = federations_for_filter(user=request.user).filter(depth__gte=1)
+    federations = federations_for_filter(user=request.user).filter(depth__gte=1).only("name")
     form = EnterpriseFilterForm(request.GET or None, federations=federations)
     sort = request.GET.get("sort", "name")
     queryset = select_enterprises(user=request.user, filters=form.to_filters(), sort=sort)

@@ -23,7 +23,7 @@ from .common import paginate, paginate_keys_first, post_data, require_any_scope
 
 def officer_list(request: HttpRequest) -> HttpResponse:
     require_any_scope(request)
-    federations = federations_for_filter(user=request.user).filter(depth__gte=1)
+    federations = federations_for_filter(user=request.user).filter(depth__gte=1).only("name")
     form = OfficerFilterForm(request.GET or None, federations=federations)
     page = paginate_keys_first(request, select_officers(user=request.user, **form.to_kwargs()))
     return render(request, "backoffice/officer_list.html", {"form": form, "page": page})
@@ -161,6 +161,9 @@ def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(Person.objects.all(), request.user, "change", pk=pk)
+    if request.method == "GET" and person.mobile:
+        # The form holds the full number: opening it unmasks it, logged as such (QUALITY C2).
+        log_action(person, "register.person.unmasked", actor=request.user)
     form = PersonForm(post_data(request), instance=person)
     if form.is_valid():
         services.person_update(actor=request.user, person=person, data=form.cleaned_data)

@@ -48,7 +48,7 @@ from .common import (
 
 def union_list(request: HttpRequest) -> HttpResponse:
     require_any_scope(request)
-    federations = federations_for_filter(user=request.user).filter(depth__gte=1)
+    federations = federations_for_filter(user=request.user).filter(depth__gte=1).only("name")
     form = UnionFilterForm(request.GET or None, federations=federations)
     sort = request.GET.get("sort", "name")
     queryset = select_unions(user=request.user, sort=sort, **form.to_kwargs())
