@@ -507,6 +507,22 @@ def test_inspection_page_links_its_round_only_for_those_who_may_open_it(world):
     assert round_url in client_for(world, "county_c1").get(detail).content.decode()
 
 
+def test_inspector_sees_the_rectifications_found_but_links_only_those_they_may_open(world):
+    """The assigned cadre inspected U1; U1's rectifications are followed up by its officers
+    and the staff above, so the cadre gets their names without links that would answer 404."""
+    world.inspection_done.inspector = world.users["cadre"]
+    world.inspection_done.save(update_fields=["inspector"])
+    detail = reverse("standards:inspection_detail", args=[world.inspection_done.pk])
+    link = reverse("standards:rectification_detail", args=[world.rectification1.pk])
+    cadre = client_for(world, "cadre")
+    page = cadre.get(detail).content.decode()
+    assert world.rectification1.item.text in page
+    assert link not in page
+    assert cadre.get(link).status_code == 404
+    for role in ("chair_u1", "county_c1"):
+        assert link in client_for(world, role).get(detail).content.decode()
+
+
 def test_another_county_gets_404_everywhere(world):
     client = client_for(world, "county_c2")
     for name, pk in (

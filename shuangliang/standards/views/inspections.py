@@ -249,6 +249,12 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round_visible": inspection.round_id is not None
             and can(request.user, "view", inspection.round),
             "rectifications": list(inspection.rectifications.select_related("item")),
+            # The inspector sees what they found but follows up only where they may.
+            "rectifications_visible": set(
+                visible(inspection.rectifications.all(), request.user, "view").values_list(
+                    "pk", flat=True
+                )
+            ),
             "history": history_for(inspection)[:30],
         },
     )
