@@ -120,6 +120,12 @@ if DATABASE_URL:
     if "postgresql" in DATABASES["default"]["ENGINE"] and os.environ.get("PG_JIT") != "on":
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    # Prepared statements, for the few queries run through a server-binding cursor (the public
+    # union page's, doublebright/prepared.py; Django's own cursors are never prepared):
+    # planned once per connection instead of on every scan. PG_PREPARE=off behind a
+    # transaction-mode pooler older than PgBouncer 1.21.
+    if "postgresql" in DATABASES["default"]["ENGINE"] and os.environ.get("PG_PREPARE") != "off":
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
