@@ -5,13 +5,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shuangliang.core.admin import LoggedAdmin
+
 from .models import ApiToken
 from .token_forms import ApiTokenAdminForm
 from .tokens import api_token_issue, api_token_revoke
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(LoggedAdmin):
     list_display = [
         "name",
         "user",

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from shuangliang.core.actionlog import log_action
+from shuangliang.core.admin import LoggedAdmin
 
 from .models import (
     CollectiveContract,
@@ -14,28 +14,6 @@ from .models import (
     Person,
     Union,
 )
-
-
-class LoggedAdmin(admin.ModelAdmin):
-    """Every admin save and delete leaves one action log entry (QUALITY.md D1)."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        label = obj._meta.label_lower
-        action = "changed" if change else "created"
-        data = {
-            "changes": {name: ["?", str(form.cleaned_data.get(name))] for name in form.changed_data}
-        }
-        log_action(obj, f"{label}.{action}", actor=request.user, data=data)
-
-    def delete_model(self, request, obj):
-        log_action(obj, f"{obj._meta.label_lower}.deleted", actor=request.user)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            log_action(obj, f"{obj._meta.label_lower}.deleted", actor=request.user)
-        super().delete_queryset(request, queryset)
 
 
 @admin.register(Federation)
