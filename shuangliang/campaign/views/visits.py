@@ -33,7 +33,13 @@ def my_enterprises(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaign/my_enterprises.html",
-        {"rows": rows, "follow_ups": follow_ups, "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "follow_ups": follow_ups,
+            "today": timezone.localdate(),
+            # Leaders read the field work; only those who may log a visit get the buttons.
+            "can_log": visitable_enterprises(request.user).exists(),
+        },
     )
 
 
