@@ -40,6 +40,7 @@ from shuangliang.appeals import conf
 from shuangliang.appeals.models import (
     Appeal,
     Appellant,
+    CalendarDay,
     Category,
     Channel,
     Message,
@@ -48,10 +49,11 @@ from shuangliang.appeals.models import (
     Status,
 )
 from shuangliang.appeals.selectors import tracking_hash
-from shuangliang.appeals.workdays import add_working_days
+from shuangliang.appeals.workdays import _is_working as is_working
 from shuangliang.core.models import ActionLogEntry, Membership
 from shuangliang.core.text import search_key
 from shuangliang.doublebright.models import Credential, DoubleBrightStatus, UnionPage
+from shuangliang.register import stored_figures
 from shuangliang.register.models import (
     PATH_SEGMENT_WIDTH,
     CollectiveContract,
@@ -346,6 +348,10 @@ def generate_province(
             Union.objects.filter(federation__path__startswith=places.province["path"])
             .values_list("pk", flat=True)
             .iterator()
+        )
+        # Nor for the enterprises' stored three-contract values.
+        stored_figures.refresh(
+            Enterprise.objects.filter(federation__path__startswith=places.province["path"])
         )
         _appeals(rng, scale, places, registered, writer, today, now, log)
         # The standards are created through their services, whose log entries take ids
@@ -832,9 +838,9 @@ REPLY = "经调查核实，已督促企业整改，相关款项将于本月底�
 
 
 def _at(rng: random.Random, day: datetime.date, first_hour: int = 8, last_hour: int = 21):
-    """An aware time on `day` between the given hours."""
+    """An aware time on `day` between the given hours, in the project's time zone."""
     moment = datetime.time(rng.randint(first_hour, last_hour), rng.randint(0, 59))
-    return timezone.make_aware(datetime.datetime.combine(day, moment))
+    return datetime.datetime.combine(day, moment, tzinfo=timezone.get_default_timezone())
 
 
 def _appeals(rng, scale, places, registered, writer, today, now, log) -> None:
@@ -851,16 +857,25 @@ def _appeals(rng, scale, places, registered, writer, today, now, log) -> None:
     draw_satisfaction = _weighted(rng, SATISFACTION_WEIGHTS)
     content_type_id = ContentType.objects.get_for_model(Appeal).pk
     accept_days, conclude_days = conf.accept_working_days(), conf.conclude_working_days()
+    # appeals.workdays.add_working_days without a query per date: the calendar's exceptions
+    # read once, the same rule for each day.
+    calendar = dict(CalendarDay.objects.values_list("date", "kind"))
     due_cache: dict[tuple[datetime.date, int], datetime.date] = {}
 
     def due(day: datetime.date, days: int) -> datetime.date:
         key = (day, days)
         if key not in due_cache:
-            due_cache[key] = add_working_days(day, days)
+            end, counted = day, 0
+            while counted < days:
+                end += datetime.timedelta(days=1)
+                counted += is_working(end, calendar)
+            due_cache[key] = end
         return due_cache[key]
 
+    zone = timezone.get_default_timezone()
+
     def day_of(moment: datetime.datetime) -> datetime.date:
-        return timezone.localtime(moment).date()
+        return moment.astimezone(zone).date()
 
     next_appeal, next_message, next_entry = (
         _next_id(Appeal),

@@ -188,9 +188,12 @@ def measure_enterprise_list(*, county: Federation, repeat: int) -> list[dict]:
     cases = [
         ("first page", {}),
         ("page 100", {"page": 100}),
+        ("page 1000", {"page": 1000}),
         ("sorted by headcount", {"sort": "-headcount"}),
         ("search 机械", {"q": "机械"}),
         ("search pinyin hs", {"q": "hs"}),
+        # Three characters or more: the trigram index on PostgreSQL (where pg_trgm is).
+        ("search credit code part g000123", {"q": "g000123"}),
         (
             "filters: industry C, non-public, in production",
             {"industry": "C", "ownership": "non_public", "status": "in_production"},
