@@ -215,3 +215,18 @@ def test_the_api_shows_a_withdrawn_consent_and_a_new_chair_on_the_next_request(w
         data={"position": Position.CHAIR, "term_start": timezone.localdate()},
     )
     assert [c["name"] for c in _api(page)["cadres"]] == ["新主席"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_plans_the_page_query_once_per_connection(world):
+    """After psycopg's threshold of runs the page's query is a prepared statement; Django's
+    own queries are not prepared."""
+    page = union_page_ensure(union=world.u1)
+    for _ in range(connection.connection.prepare_threshold + 2):
+        selectors.union_page_for_public(token=page.token)
+        Officer.objects.filter(union=world.u1).count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "doublebright_unionpage"' in s for s in statements)
+    assert not any("COUNT(*)" in s for s in statements)
