@@ -202,6 +202,12 @@ class Enterprise(models.Model):
         blank=True,
         related_name="enterprises",
     )
+    # Stored for the dashboard's counts (register.stored_figures keeps them, in the same
+    # transaction as every change of the union's contracts, the kinds or the attachment):
+    # the union held every counted contract kind signed and in force when last written, and
+    # the last day all of them stay in force (None: no expiry).
+    three_contracts_signed = models.BooleanField(default=False, editable=False)
+    three_contracts_until = models.DateField(null=True, blank=True, editable=False)
     search_text = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

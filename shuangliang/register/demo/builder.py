@@ -18,6 +18,7 @@ from shuangliang.campaign.models import Assignment, WorkTeam
 from shuangliang.core.actionlog import build_entry
 from shuangliang.core.models import ActionLogEntry, Membership
 from shuangliang.core.text import search_key
+from shuangliang.register import stored_figures
 from shuangliang.register.models import (
     CONTRACT_STEP_ORDER,
     CollectiveContract,
@@ -378,6 +379,8 @@ class DemoBuilder:
             if contract.signed_on:
                 contract.expires_on = add_months(contract.signed_on, contract.term_months)
         CollectiveContract.objects.bulk_create(contracts, batch_size=500)
+        # bulk_create sends no signals: the enterprises' stored three-contract values.
+        stored_figures.refresh(Enterprise.objects.filter(union__in=list(unions.values())))
         self._logged(contracts, "register.contract.created")
         records = []
         for contract in contracts:

@@ -13,6 +13,7 @@ from shuangliang.core.models import ActionLogEntry
 from shuangliang.core.text import clean_text, normalise_query, search_key
 from shuangliang.core.xlsx import Formula
 
+from .. import stored_figures
 from ..models import Enterprise, Federation, Officer, Person, Position, Union
 from ..officer_changes import refresh_officers_changed
 from ..validators import normalise_credit_code
@@ -181,6 +182,11 @@ class ChunkWriter:
         bulk_create_with_keys(Officer, self.officers)
         if self.officers:
             refresh_officers_changed({officer.union_id for officer in self.officers})
+        # bulk_create sends no signals: the stored three-contract values of the enterprises
+        # that came with a union.
+        stored_figures.refresh(
+            Enterprise.objects.filter(pk__in=[e.pk for e in self.enterprises if e.union_id])
+        )
         entries = []
         for action, objects in (
             ("register.union.imported", unions),
@@ -210,6 +216,7 @@ class ChunkWriter:
             enterprise.union, enterprise.updated_at = ref.stand_in(), now
             attached.append(enterprise)
         Enterprise.objects.bulk_update(attached, ["union", "updated_at"], batch_size=DB_CHUNK)
+        stored_figures.refresh(Enterprise.objects.filter(pk__in=[e.pk for e in attached]))
         entries = [
             build_entry(
                 enterprise,

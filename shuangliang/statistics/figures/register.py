@@ -8,6 +8,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from shuangliang.register import stored_figures
 from shuangliang.register.models import (
     FOCUS_TAGS,
     PUBLIC_OWNERSHIPS,
@@ -101,6 +102,9 @@ def enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
     if as_of is None:
         founded = founded_q(None)
         double_bright = double_bright_q(None)
+        # Today's three contracts from the values stored on the enterprise (kept equal to
+        # the derived rule, `three_contracts_q`, which the list behind the number filters by).
+        three = stored_figures.stored_q()
     else:
         # Attached to a union then by the log where it logs a change of the union after the
         # day, else by today's union and its founding date.
@@ -108,10 +112,11 @@ def enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
             Q(_union_logged_after=False) & founded_q(as_of)
         )
         double_bright = double_bright_at_q(as_of)
+        three = three_contracts_q(as_of)
     return {
         "enterprises_operating": Q(),
         "unions_founded": founded,
-        "three_contracts_signed": founded & three_contracts_q(as_of),
+        "three_contracts_signed": founded & three,
         "double_bright_compliant": founded & double_bright,
         "non_public_operating": non_public_q(),
     }
