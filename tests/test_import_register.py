@@ -895,3 +895,86 @@ def test_an_import_cut_off_while_writing_leaves_nothing_half_written(
     assert job.message == "The import stopped unexpectedly; nothing was written."
     assert counts() == before
     assert not Enterprise.objects.filter(name__startswith="导入测试").exists()
+
+
+# --- the write pass: one chunk at a time ----------------------------------------------------
+
+
+def test_rows_are_written_a_chunk_at_a_time_with_links_across_chunks(world, monkeypatch):
+    """With chunks of two rows, enterprises of the union sheet and officers of the officer
+    sheet still find unions written in earlier chunks, every row gets one log entry, and the
+    writer never holds more than one chunk."""
+    from shuangliang.register.importers import database
+
+    monkeypatch.setattr(database, "CHUNK_ROWS", 2)
+    held = []
+    flush = database.ChunkWriter.flush
+
+    def recording_flush(self):
+        held.append(len(self.unions) + len(self.enterprises) + len(self.officers))
+        flush(self)
+
+    monkeypatch.setattr(database.ChunkWriter, "flush", recording_flush)
+    codes = [make_credit_code(serial=710000 + n) for n in range(5)]
+    union_codes = [make_credit_code(prefix="81", serial=711000 + n) for n in range(3)]
+    file = xlsx(
+        {
+            "企业": [["企业名称", "统一社会信用代码", "所属乡镇", "经济类型", "行业"]]
+            + [[f"分块{n}有限公司", c, "甲一镇", "私营企业", "C"] for n, c in enumerate(codes)],
+            "工会": [["工会名称", "统一社会信用代码", "企业统一社会信用代码"]]
+            + [
+                [f"分块{n}工会", union_codes[n], codes[n] if n < 2 else f"{codes[2]}、{codes[3]}"]
+                for n in range(3)
+            ],
+            "工会干部": [["工会信用代码", "姓名", "职务"]]
+            + [[union_codes[n], f"分块主席{n}", "主席"] for n in range(3)]
+            + [[union_codes[2], "分块委员", "委员"]],
+        }
+    )
+    before = counts()
+    result = register_import(file=file, federation=world.c1)
+    assert result.errors == []
+    assert result.written
+    assert max(held) <= 2
+    for n, code in enumerate(union_codes):
+        union = Union.objects.get(credit_code=code)
+        expected = {codes[n]} if n < 2 else {codes[2], codes[3]}
+        assert set(union.enterprises.values_list("credit_code", flat=True)) == expected
+        assert union.officers.filter(position="chair", person__name=f"分块主席{n}").exists()
+    assert Enterprise.objects.get(credit_code=codes[4]).union is None
+    after = counts()
+    assert after["enterprises"] - before["enterprises"] == 5
+    assert after["log"] - before["log"] == 5 + 3 + 4 + 4  # enterprises, unions, people, officers
+
+
+def test_check_constraints_evaluated_in_python_agree_with_the_database(db):
+    """The import evaluates the models' simple check constraints without a query; the verdict
+    must be the database's for every value, NULL included."""
+    from django.db.models import CheckConstraint, Q
+
+    from shuangliang.register.importers.checks import UNKNOWN, python_check
+
+    cases = [
+        (Enterprise(headcount=h, women_headcount=w), "enterprise_women_not_above_headcount")
+        for h in (None, 0, 5)
+        for w in (None, 0, 5, 6)
+    ]
+    day = datetime.date(2024, 1, 1)
+    cases += [
+        (Officer(term_start=s, term_end=e), "officer_term_ends_after_start")
+        for s in (day, None)
+        for e in (None, day, day - datetime.timedelta(days=1), day + datetime.timedelta(days=1))
+    ]
+    cases += [
+        (Union(member_count=m, women_member_count=w), "union_women_not_above_members")
+        for m in (None, 3)
+        for w in (None, 2, 3, 4)
+    ]
+    for obj, name in cases:
+        constraint = next(c for c in obj._meta.constraints if c.name == name)
+        assert isinstance(constraint, CheckConstraint)
+        verdict = python_check(constraint.condition, obj)
+        assert verdict is not UNKNOWN
+        against = obj._get_field_expression_map(meta=obj._meta)
+        in_database = Q(constraint.condition).check(against)
+        assert (verdict is not False) == in_database, (name, obj.__dict__)

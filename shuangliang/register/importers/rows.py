@@ -120,7 +120,6 @@ class RowSpill:
 
     def __init__(self):
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
-        self.pickler = pickle.Pickler(self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __enter__(self) -> "RowSpill":
         return self
@@ -129,18 +128,16 @@ class RowSpill:
         self.file.close()
 
     def add(self, row: Row) -> None:
-        self.pickler.dump((row.number, row.values))
-        self.pickler.clear_memo()
+        # One pickle per row: a shared Unpickler would keep every object it read (its memo).
+        data = pickle.dumps((row.number, row.values), protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.write(len(data).to_bytes(4, "little"))
+        self.file.write(data)
 
     def rows(self, layout: SheetLayout) -> Iterator[Row]:
         self.file.flush()
         self.file.seek(0)
-        unpickler = pickle.Unpickler(self.file)
-        while True:
-            try:
-                number, values = unpickler.load()
-            except EOFError:
-                return
+        while size := self.file.read(4):
+            number, values = pickle.loads(self.file.read(int.from_bytes(size, "little")))
             yield Row(layout=layout, number=number, values=values)
 
 
