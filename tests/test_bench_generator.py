@@ -254,3 +254,10 @@ def test_generate_province_pages_and_figures_read_the_generated_activity(provinc
         state="open", union__federation__path__startswith=province.county.path
     ).count()
     assert figures["rectifications_open"] == open_tasks
+
+
+def test_generate_province_stores_the_three_contracts_as_the_register_would(province):
+    from shuangliang.register import stored_figures
+
+    assert not stored_figures.mismatches().exists()
+    assert Enterprise.objects.filter(stored_figures.stored_q()).exists()

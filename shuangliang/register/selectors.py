@@ -35,6 +35,7 @@ from .models import (
     Position,
     Union,
 )
+from .stored_figures import stored_q as stored_three_contracts_q
 
 
 def valid_contract_exists(kind_id: int, union_ref: str = "pk"):
@@ -133,10 +134,10 @@ def enterprise_list(
         qs = qs.filter(**{filters.focus: True})
     if filters.has_union is not None:
         qs = qs.filter(union__isnull=not filters.has_union)
-    if filters.three_contracts is True:
-        qs = qs.filter(three_contracts_q("union_id"))
-    elif filters.three_contracts is False:
-        qs = qs.exclude(three_contracts_q("union_id"))
+    if filters.three_contracts is not None:
+        # The stored values (register.stored_figures), not a lookup per kind and enterprise.
+        signed = stored_three_contracts_q()
+        qs = qs.filter(signed) if filters.three_contracts else qs.exclude(signed)
     if filters.double_bright is not None:
         compliant = Q(union__isnull=False) & double_bright_compliant_q(
             prefix="union__double_bright_status__", union_ref="union_id"
