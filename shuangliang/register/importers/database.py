@@ -3,6 +3,7 @@ refer to (one query per kind of reference), credit codes already taken, and the 
 with its action-log entries (QUALITY.md D1)."""
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 from django.db.models import Model, Q
@@ -229,17 +230,21 @@ class ChunkWriter:
         ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
 
 
-def _created(obj: Model) -> dict:
-    names = [
+@cache
+def _created_names(model: type[Model]) -> tuple[str, ...]:
+    return tuple(
         f.attname if f.is_relation else f.name
-        for f in obj._meta.concrete_fields
+        for f in model._meta.concrete_fields
         if f.editable
         and not f.primary_key
         and f.name != "search_text"
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
-    ]
-    data = snapshot(obj, names)
+    )
+
+
+def _created(obj: Model) -> dict:
+    data = snapshot(obj, _created_names(type(obj)))
     return {k: ("***" if k in MASKED_FIELDS and v else v) for k, v in data.items()}
 
 
