@@ -9,6 +9,12 @@ union → only when no row is bad, write everything in one transaction with `bul
 one action-log entry per written row (database). Long imports run as an `ImportJob` with
 progress (jobs); the downloadable template comes from `template`.
 
+Memory does not grow with the file: the rows are streamed from openpyxl's read-only mode; the
+check pass holds one row's instances at a time and keeps only compact references for the
+checks across rows, and the converted rows in a temporary file; the write pass builds the
+instances again from that file and writes them 2,000 rows at a time (database.ChunkWriter),
+all inside the one transaction.
+
 Two layouts are understood: the downloadable template (sheets 企业 / 工会 / 工会干部) and the
 roster clerks keep (one sheet, one row per enterprise with its union and chair, title rows
 above the header). Errors carry the sheet, the row number as Excel shows it, the column
