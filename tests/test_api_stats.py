@@ -263,7 +263,10 @@ def test_stats_double_bright_rate_by_scope(counted_world):
     world = counted_world
     world.u1.office_address = "甲一镇机械路1号"
     world.u1.save()
-    DoubleBrightStatus.objects.filter(pk=world.db_status.pk).update(state="confirmed")
+    # Saved (not a queryset update): the enterprises' stored compliance follows every save.
+    status = DoubleBrightStatus.objects.get(pk=world.db_status.pk)
+    status.state = "confirmed"
+    status.save()
     rates = {
         role: get(client_for(world, role)).json()["double_bright_rate"]
         for role in ("county_c1", "county_c2", "city", "chair_u1", "chair_u2", "township_t1")

@@ -20,6 +20,25 @@ from shuangliang.statistics import figures as fig
 from .factories import EnterpriseFactory, TownshipFactory, UnionFactory
 
 
+def assert_double_bright_equals_derived() -> int:
+    """Today's Double Bright compliance by the stored values equals the coverage list's rule."""
+    from shuangliang.doublebright.compliance import compliant_q
+
+    assert not stored_figures.mismatches().exists()
+    by_stored = set(
+        Enterprise.objects.filter(union__isnull=False)
+        .filter(stored_figures.stored_double_bright_q())
+        .values_list("pk", flat=True)
+    )
+    derived = set(
+        Enterprise.objects.filter(union__isnull=False)
+        .filter(compliant_q(prefix="union__double_bright_status__", union_ref="union_id"))
+        .values_list("pk", flat=True)
+    )
+    assert by_stored == derived
+    return len(by_stored)
+
+
 def assert_stored_equals_derived(day: datetime.date | None = None) -> int:
     """No enterprise's stored values differ, and the enterprises counted by them are those
     the list's rule selects (on `day`: stored values written before it still hold)."""
@@ -170,3 +189,58 @@ def test_check_command_finds_and_repairs_a_difference(world, union):
 def test_the_generator_stores_them(db):
     generate_province(scale=SCALES["tiny"], seed=3)
     assert assert_stored_equals_derived() > 0
+
+
+# Double Bright ------------------------------------------------------------------------------
+
+
+def test_double_bright_follows_confirmation_reopening_address_and_officers(world, monkeypatch):
+    from shuangliang.doublebright.models import DoubleBrightStatus
+    from shuangliang.doublebright.status_services import status_transition
+
+    from .factories import OfficerFactory
+    from .test_double_bright_status import confirmed
+
+    union = world.u2
+    assert_double_bright_equals_derived()
+    status = confirmed(world, union)
+
+    def compliant():  # read each time: the rule takes today's date
+        return Enterprise.objects.filter(union=union).filter(
+            stored_figures.stored_double_bright_q()
+        )
+
+    assert compliant().count() >= 1
+    assert_double_bright_equals_derived()
+    # The office address emptied, then back.
+    address = union.office_address
+    services.union_update(actor=None, union=union, data={"office_address": ""})
+    assert compliant().count() == 0
+    assert_double_bright_equals_derived()
+    services.union_update(actor=None, union=union, data={"office_address": address})
+    assert compliant().count() >= 1
+    # A vice chair appointed from a day in the future: compliant until that day.
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    OfficerFactory(union=union, position="vice_chair", term_start=start, term_end=None)
+    assert compliant().count() >= 1
+    assert set(
+        Enterprise.objects.filter(union=union).values_list("double_bright_changes_on", flat=True)
+    ) == {start}
+    assert_double_bright_equals_derived()
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *args, **kwargs: start)
+        assert compliant().count() == 0
+        assert_double_bright_equals_derived()
+    # Reopened by the reviewer.
+    status.refresh_from_db()
+    status_transition(actor=world.users["city"], status=status, to=DoubleBrightStatus.State.DRAFT)
+    assert compliant().count() == 0
+    assert_double_bright_equals_derived()
+
+
+def test_double_bright_dashboard_count_equals_the_coverage_rule(world):
+    from .test_double_bright_status import confirmed
+
+    confirmed(world, world.u2)
+    figures = fig.headline_figures(user=None, federation=world.c1)
+    assert figures["double_bright_compliant"] == assert_double_bright_equals_derived() >= 1

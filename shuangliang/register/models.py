@@ -208,6 +208,10 @@ class Enterprise(models.Model):
     # the last day all of them stay in force (None: no expiry).
     three_contracts_signed = models.BooleanField(default=False, editable=False)
     three_contracts_until = models.DateField(null=True, blank=True, editable=False)
+    # Likewise Double Bright compliance when last written, and the day the earliest officer
+    # change dated in the future takes effect (it ends the compliance; None: none).
+    double_bright_compliant = models.BooleanField(default=False, editable=False)
+    double_bright_changes_on = models.DateField(null=True, blank=True, editable=False)
     search_text = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

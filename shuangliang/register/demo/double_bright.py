@@ -21,7 +21,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from shuangliang.core.actionlog import build_entry
 from shuangliang.doublebright.models import DoubleBrightStatus
-from shuangliang.register.models import OperatingStatus, Union
+from shuangliang.register import stored_figures
+from shuangliang.register.models import Enterprise, OperatingStatus, Union
 
 from .avatar import CJK_FONT, CJK_FONT_SC_INDEX
 from .data import CHAIR_ENTERPRISE, CHAIR_TOWNSHIP_CODE, SEED
@@ -134,6 +135,10 @@ def build_double_bright(builder, unions: dict[str, Union]) -> None:
         statuses.append(status)
         steps.append(_steps(status, submitted_on))
     DoubleBrightStatus.objects.bulk_create(statuses, batch_size=500)
+    # bulk_create sends no signals: the enterprises' stored Double Bright values.
+    stored_figures.refresh(
+        Enterprise.objects.filter(union_id__in=[status.union_id for status in statuses])
+    )
     for status, actions in zip(statuses, steps, strict=True):
         for action, data in actions:
             builder.log.append(build_entry(status, action, data={"source": "demo", **data}))

@@ -186,7 +186,10 @@ class ChunkWriter:
         # bulk_create sends no signals: the stored three-contract values of the enterprises
         # that came with a union.
         stored_figures.refresh(
-            Enterprise.objects.filter(pk__in=[e.pk for e in self.enterprises if e.union_id])
+            Enterprise.objects.filter(
+                Q(pk__in=[e.pk for e in self.enterprises if e.union_id])
+                | Q(union_id__in={officer.union_id for officer in self.officers})
+            )
         )
         entries = []
         for action, objects in (

@@ -11,6 +11,7 @@ def fill(apps, schema_editor):
         Enterprise.objects.filter(union__isnull=False),
         contracts=apps.get_model("register", "CollectiveContract"),
         kinds=apps.get_model("register", "ContractKind"),
+        double_bright=False,
     )
 
 

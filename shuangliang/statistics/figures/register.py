@@ -37,7 +37,7 @@ from .core import (
     register_provider,
     scoped,
 )
-from .doublebright import double_bright_at_q, double_bright_q
+from .doublebright import double_bright_at_q
 
 
 def founded_q(as_of: datetime.date | None, prefix: str = "union__") -> Q:
@@ -101,7 +101,7 @@ def enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
     for a past day, on enterprises annotated by `history_aliases`)."""
     if as_of is None:
         founded = founded_q(None)
-        double_bright = double_bright_q(None)
+        double_bright = stored_figures.stored_double_bright_q()
         # Today's three contracts from the values stored on the enterprise (kept equal to
         # the derived rule, `three_contracts_q`, which the list behind the number filters by).
         three = stored_figures.stored_q()
