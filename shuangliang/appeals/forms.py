@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
+from shuangliang.backoffice.filters import PlainSelect
 from shuangliang.core.images import ACCEPT_ATTRIBUTE, clean_image
 
 from . import conf
@@ -262,14 +263,15 @@ class TransferForm(forms.Form):
 
 class AppealFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # Written in Python (PlainSelect): a province has some 1,100 federations to choose from.
     federation = forms.TypedChoiceField(
-        label=_("Federation"), required=False, coerce=int, empty_value=None
+        label=_("Federation"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + Status.choices
     )
     category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
+        label=_("Category"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     deadline = forms.ChoiceField(
         label=_("Deadline"),

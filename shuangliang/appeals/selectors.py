@@ -128,11 +128,17 @@ class AppealFilters:
     deadline: str = ""  # "overdue", "soon" or "escalated"
 
 
+def appeal_list_rows() -> QuerySet[Appeal]:
+    """Appeals with what a list row shows (no identity), newest first; unscoped: the page's
+    rows once appeal_list has chosen their keys (KeysFirstPaginator's `rows`)."""
+    return Appeal.objects.select_related(
+        "category", "enterprise", "handling_federation", "handling_union", "assignee"
+    ).order_by("-submitted_at", "-id")
+
+
 def appeal_list(*, user, filters: AppealFilters = AppealFilters()) -> QuerySet[Appeal]:
     """The appeals the user may see, newest first, with what a list row shows (no identity)."""
-    qs = visible(Appeal.objects.all(), user).select_related(
-        "category", "enterprise", "handling_federation", "handling_union", "assignee"
-    )
+    qs = visible(appeal_list_rows(), user)
     if filters.q:
         q = Q(subject__icontains=filters.q) | Q(enterprise__name__icontains=filters.q)
         if filters.q.lstrip("#").isdigit():
@@ -163,7 +169,8 @@ def appeal_list(*, user, filters: AppealFilters = AppealFilters()) -> QuerySet[A
 def appeal_counts(*, user) -> dict:
     """Overdue, nearly overdue and escalated open appeals in the user's scope, in one query."""
     dates = deadline_dates()
-    qs = visible(Appeal.objects.all(), user)
+    # Every figure counts open appeals only: the status index leaves out the closed past.
+    qs = visible(Appeal.objects.all(), user).filter(status__in=[Status.SUBMITTED, *HANDLING_STATES])
     return qs.aggregate(
         open=Count("pk", filter=Q(status__in=[Status.SUBMITTED, *HANDLING_STATES])),
         overdue=Count("pk", filter=overdue_q(dates.today)),

@@ -11,7 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from shuangliang.backoffice.views.common import paginate, require_any_scope
+from shuangliang.backoffice.views.common import (
+    paginate,
+    paginate_keys_first,
+    require_any_scope,
+)
 from shuangliang.core.access import can, get_visible_or_404, scope_for, visible
 from shuangliang.core.actionlog import history_for, log_action
 from shuangliang.register.models import Federation
@@ -43,7 +47,7 @@ DETAIL_RELATED = (
 @require_safe
 def appeal_list(request: HttpRequest) -> HttpResponse:
     require_any_scope(request)
-    federations = visible(Federation.objects.all(), request.user).order_by("path")
+    federations = visible(Federation.objects.all(), request.user).order_by("path").only("name")
     form = AppealFilterForm(
         request.GET or None,
         federations=federations,
@@ -57,7 +61,8 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         category=data.get("category"),
         deadline=data.get("deadline") or "",
     )
-    page = paginate(request, selectors.appeal_list(user=request.user, filters=filters))
+    queryset = selectors.appeal_list(user=request.user, filters=filters)
+    page = paginate_keys_first(request, queryset, rows=selectors.appeal_list_rows())
     dates = selectors.deadline_dates()
     rows = [
         (appeal, selectors.current_due_on(appeal), selectors.deadline_state(appeal, dates))

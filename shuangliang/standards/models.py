@@ -327,7 +327,13 @@ class Inspection(models.Model):
                 condition=~Q(inspector_union=models.F("union")),
             ),
         ]
-        indexes = [models.Index(fields=["union", "kind", "state"])]
+        indexes = [
+            models.Index(fields=["union", "kind", "state"]),
+            # The inspection list's sort (year, state, last change), id as tie-break.
+            models.Index(
+                fields=["-year", "state", "-updated_at", "-id"], name="inspection_list_sort"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.union.name} · {self.year}"

@@ -109,14 +109,20 @@ def version_outline(*, version: StandardVersion) -> list[SectionRows]:
 # Inspections ------------------------------------------------------------------------------
 
 
+INSPECTION_LIST_ORDER = ("-year", "state", "-updated_at", "-pk")
+
+
+def inspection_rows() -> QuerySet[Inspection]:
+    """Inspections with what their lists show; unscoped: a page's rows once their keys were
+    chosen from inspections_visible (KeysFirstPaginator's `rows`)."""
+    return Inspection.objects.select_related(
+        "union__federation", "version__standard", "inspector", "inspector_union", "round"
+    )
+
+
 def inspections_visible(*, user) -> QuerySet[Inspection]:
     """Inspections the user may see, with what their lists show."""
-    return visible(
-        Inspection.objects.select_related(
-            "union__federation", "version__standard", "inspector", "inspector_union", "round"
-        ),
-        user,
-    )
+    return visible(inspection_rows(), user)
 
 
 def inspections_to_do(*, user) -> QuerySet[Inspection]:
@@ -372,10 +378,16 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(state=Rectification.State.OPEN, deadline__lt=today or timezone.localdate())
 
 
+RECTIFICATION_LIST_ORDER = ("state", "deadline", "pk")
+
+
+def rectification_rows() -> QuerySet[Rectification]:
+    """Rectifications with what their list shows; unscoped (see inspection_rows)."""
+    return Rectification.objects.select_related("union__federation", "item", "inspection")
+
+
 def rectifications_visible(*, user) -> QuerySet[Rectification]:
-    return visible(
-        Rectification.objects.select_related("union__federation", "item", "inspection"), user
-    )
+    return visible(rectification_rows(), user)
 
 
 def rectification_counts(*, user, federation: Federation | None = None) -> dict[str, int]:

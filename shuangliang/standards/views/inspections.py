@@ -8,7 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shuangliang.backoffice.views.common import paginate, require_any_scope
+from shuangliang.backoffice.views.common import (
+    paginate,
+    paginate_keys_first,
+    require_any_scope,
+)
 from shuangliang.core.access import can, get_visible_or_404, scope_for, visible
 from shuangliang.core.actionlog import history_for
 from shuangliang.register.models import Union
@@ -17,9 +21,8 @@ from .. import sampling, services
 from ..forms import RoundForm, parse_answers, parse_photos
 from ..models import Evidence, Inspection, InspectionRound, Item, new_seed
 from ..selectors import (
-    inspection_form as build_form,
-)
-from ..selectors import (
+    INSPECTION_LIST_ORDER,
+    inspection_rows,
     inspections_to_do,
     inspections_visible,
     inspector_choices,
@@ -29,6 +32,9 @@ from ..selectors import (
     unions_by_id,
     versions_applicable,
     with_gap,
+)
+from ..selectors import (
+    inspection_form as build_form,
 )
 from .common import require_reader, require_staff, serve_photo
 
@@ -185,7 +191,7 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """What the user is to fill in, then every inspection they may see."""
     require_any_scope(request)
-    qs = inspections_visible(user=request.user).order_by("-year", "state", "-updated_at", "-pk")
+    qs = inspections_visible(user=request.user).order_by(*INSPECTION_LIST_ORDER)
     kind = request.GET.get("kind", "")
     if kind in Inspection.Kind.values:
         qs = qs.filter(kind=kind)
@@ -196,7 +202,9 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "standards/inspection_list.html",
         {
             "to_do": list(inspections_to_do(user=request.user)[:50]),
-            "page": paginate(request, qs),
+            "page": paginate_keys_first(
+                request, qs, rows=inspection_rows().order_by(*INSPECTION_LIST_ORDER)
+            ),
             "kind": kind,
             "kinds": Inspection.Kind.choices,
             "own_unions": [(u, versions_applicable(union=u)) for u in own_unions],

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shuangliang.backoffice.views.common import paginate, require_any_scope
+from shuangliang.backoffice.views.common import paginate_keys_first, require_any_scope
 from shuangliang.core.access import can, get_visible_or_404, scope_for, visible
 from shuangliang.core.actionlog import history_for
 from shuangliang.register.models import Federation
@@ -19,9 +19,11 @@ from .. import services
 from ..forms import RectificationCloseForm, RectificationUpdateForm, ReopenForm
 from ..models import Grade, Rectification, Standard
 from ..selectors import (
+    RECTIFICATION_LIST_ORDER,
     grade_distribution,
     inspected_counts,
     overdue_q,
+    rectification_rows,
     rectifications_visible,
     union_results,
 )
@@ -87,12 +89,14 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             qs = qs.none()
         else:
             qs = qs.filter(union__federation__path__startswith=federation.path)
-    qs = qs.order_by("state", "deadline", "pk")
+    qs = qs.order_by(*RECTIFICATION_LIST_ORDER)
     return render(
         request,
         "standards/rectification_list.html",
         {
-            "page": paginate(request, qs),
+            "page": paginate_keys_first(
+                request, qs, rows=rectification_rows().order_by(*RECTIFICATION_LIST_ORDER)
+            ),
             "state": state,
             "states": [*Rectification.State.choices, ("overdue", _("Overdue"))],
             "today": timezone.localdate(),
