@@ -72,7 +72,6 @@ from shuangliang.register.models import (
     add_months,
 )
 from shuangliang.register.officer_changes import refresh_officers_changed
-from shuangliang.register.stored_figures import refresh as refresh_stored_figures
 from shuangliang.register.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 from shuangliang.standards import scoring
 from shuangliang.standards import services as standards_services
@@ -350,11 +349,8 @@ def generate_province(
             .values_list("pk", flat=True)
             .iterator()
         )
-        # And the enterprises' stored three contracts, as the register's signals would.
-        refresh_stored_figures(
-            Enterprise.objects.filter(federation__path__startswith=places.province["path"])
-        )
-        # Nor for the enterprises' stored three-contract values.
+        # And the enterprises' stored figures (three contracts, Double Bright), as the
+        # register's signals would.
         stored_figures.refresh(
             Enterprise.objects.filter(federation__path__startswith=places.province["path"])
         )
