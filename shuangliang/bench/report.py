@@ -113,17 +113,18 @@ def markdown(results: dict) -> str:
     for item in results.get("dashboards", []):
         level = item["level"]
         ours = item["ours"]["median_ms"]
-        met = item["ratio"] <= 2 and (level != "province" or ours < 200)
+        dashboard = item["ours_dashboard"]["median_ms"]
+        met = item["ratio"] <= 2 and (level != "province" or dashboard < 200)
         targets[f"dashboard_{level}"] = met
         row(
             2,
             f"dashboard figures, {level} ({item['enterprises_operating']:,} enterprises)",
-            f"{ours} ms ({item['ours_with_campaign']['median_ms']} ms with campaign figures, "
-            f"{item['ours_queries']} queries)",
+            f"{ours} ms; the whole dashboard (appeals, standards, campaign too) {dashboard} ms "
+            f"in {item['ours_queries']} queries",
             f"hand-written SQL {item['sql']['median_ms']} ms"
             + ("" if item["figures_match"] else " — **figures differ**"),
             f"{item['ratio']:.2f}",
-            "≤ 2.0" + (", < 200 ms" if level == "province" else ""),
+            "≤ 2.0" + (", whole dashboard < 200 ms" if level == "province" else ""),
             met and item["figures_match"],
         )
     for item in results.get("enterprise_list", []):
