@@ -42,7 +42,13 @@ from .columns import (
     field_choices_for,
     inspect_workbook,
 )
-from .database import ChunkWriter, Registered, check_registered_codes, registered_for
+from .database import (
+    ChunkWriter,
+    Registered,
+    check_registered_codes,
+    registered_for,
+    statements_unprepared,
+)
 from .rows import Importer, ImportResult, RowError, RowSpill
 
 __all__ = [
@@ -146,11 +152,12 @@ def _write(importer: Importer, plan, spills, registered, *, actor, log_data) -> 
     importer.writing = True
     importer.writer = writer = ChunkWriter(actor=actor, log_data=log_data or {"source": "import"})
     order = {UNION: 0, ENTERPRISE: 1, OFFICER: 2}
-    for layout, _sheet in sorted(plan, key=lambda item: order[item[0].kind]):
-        for row in spills[id(layout)].rows(layout):
-            importer.process(row, registered)
-        writer.flush()
-    writer.attach(importer.attach)
+    with statements_unprepared():
+        for layout, _sheet in sorted(plan, key=lambda item: order[item[0].kind]):
+            for row in spills[id(layout)].rows(layout):
+                importer.process(row, registered)
+            writer.flush()
+        writer.attach(importer.attach)
 
 
 class _Abort(Exception):

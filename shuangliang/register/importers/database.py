@@ -2,6 +2,7 @@
 refer to (one query per kind of reference), credit codes already taken, and the bulk write
 with its action-log entries (QUALITY.md D1)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -119,6 +120,23 @@ def check_registered_codes(importer) -> None:
             for code in sorted(existing):
                 layout, number = where(importer, code)
                 importer.error_at(layout, number, key, unique_message(model))
+
+
+@contextmanager
+def statements_unprepared():
+    """Run the write pass without server-side prepared statements (settings' prepare_threshold
+    on PostgreSQL): with them, the client's memory grew by about 1 KB per written row (2 MB
+    per chunk, measured at 100,000 rows); without them it stays flat."""
+    raw = getattr(connection, "connection", None)
+    if connection.vendor != "postgresql" or raw is None or not hasattr(raw, "prepare_threshold"):
+        yield
+        return
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
 
 
 def _enterprise_row(importer, code: str):
