@@ -321,6 +321,16 @@ def _next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
+def _analyze() -> None:
+    """Planner statistics for the rows just copied (PostgreSQL; allowed inside the load's
+    transaction): without them the statements that follow a load (the stored figures, the
+    services, the staff's public-page stamps) are planned for empty tables, and a join the
+    planner takes for a few rows ran for minutes on a few thousand."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def generate_province(
     *,
     scale: Scale,
@@ -343,6 +353,7 @@ def generate_province(
         places = _federations(rng, scale, province_code, writer)
         log(f"federations: {len(places.all)}")
         registered = _register(rng, scale, places, kinds, writer, today, now, log)
+        _analyze()
         # COPY sends no signals: each union's newest officer change, from its officers.
         refresh_officers_changed(
             Union.objects.filter(federation__path__startswith=places.province["path"])
@@ -360,6 +371,7 @@ def generate_province(
         _reset_sequences()
         _inspections(rng, scale, places, registered, writer, today, now, log)
         _reset_sequences()
+        _analyze()
     users = _staff(places)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # What autovacuum does soon after a load: statistics for the planner, and the
