@@ -21,19 +21,10 @@ from shuangliang.core.models import ActionLogEntry
 
 from .api_clients import token_client
 from .appeals_world import WORLD_PDF_BYTES
+from .conftest import ROLES as ALL_ROLES
 from .conftest import client_for
 
-ROLES = [
-    "chair_u1",
-    "chair_u2",
-    "township_t1",
-    "county_c1",
-    "county_c2",
-    "city",
-    "cadre",
-    "leader_c1",
-    "superuser",
-]
+ROLES = [role for role in ALL_ROLES if role != "anonymous"]
 EDITORS = {"township_t1", "county_c1", "county_c2", "city", "superuser"}
 CALENDAR = reverse("api:calendar_day_list")
 CJK = re.compile(r"[\u4e00-\u9fff]")

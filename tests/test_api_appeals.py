@@ -15,21 +15,12 @@ from shuangliang.core.models import ActionLogEntry
 
 from .api_clients import token_client
 from .appeals_world import submit
+from .conftest import ROLES as ALL_ROLES
 from .conftest import client_for
 
 APPEALS = reverse("api:appeal_list")
 NAME, PHONE = "陈小明", "13912345678"
-ROLES = [
-    "chair_u1",
-    "chair_u2",
-    "township_t1",
-    "county_c1",
-    "county_c2",
-    "city",
-    "cadre",
-    "leader_c1",
-    "superuser",
-]
+ROLES = [role for role in ALL_ROLES if role != "anonymous"]
 
 
 def detail(appeal) -> str:

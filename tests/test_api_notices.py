@@ -15,21 +15,12 @@ from shuangliang.notices.models import Notice
 from shuangliang.notices.views import DOCX_TYPE
 
 from .api_clients import token_client
+from .conftest import ROLES as ALL_ROLES
 from .conftest import client_for
 from .notices_world import WORLD_YEAR, world_content
 
 NOTICES = reverse("api:notice_list")
-ROLES = [
-    "chair_u1",
-    "chair_u2",
-    "township_t1",
-    "county_c1",
-    "county_c2",
-    "city",
-    "cadre",
-    "leader_c1",
-    "superuser",
-]
+ROLES = [role for role in ALL_ROLES if role != "anonymous"]
 READERS = {"township_t1", "county_c1", "county_c2", "city", "leader_c1", "superuser"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

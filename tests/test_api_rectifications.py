@@ -17,19 +17,10 @@ from shuangliang.standards import services
 from shuangliang.standards.models import Rectification
 
 from .api_clients import token_client
+from .conftest import ROLES as ALL_ROLES
 from .conftest import client_for
 
-ROLES = [
-    "chair_u1",
-    "chair_u2",
-    "township_t1",
-    "county_c1",
-    "county_c2",
-    "city",
-    "cadre",
-    "leader_c1",
-    "superuser",
-]
+ROLES = [role for role in ALL_ROLES if role != "anonymous"]
 CLOSERS = {"chair_u1", "township_t1", "county_c1", "city", "superuser"}  # as the close page
 STAFF = {"township_t1", "county_c1", "city", "superuser"}  # as verify and reopen
 CJK = re.compile(r"[\u4e00-\u9fff]")

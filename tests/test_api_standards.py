@@ -10,21 +10,12 @@ from django.urls import reverse
 from shuangliang.standards.models import Inspection, Rectification
 
 from .api_clients import token_client
+from .conftest import ROLES as ALL_ROLES
 from .conftest import client_for
 
 INSPECTIONS = reverse("api:inspection_list")
 RECTIFICATIONS = reverse("api:rectification_list")
-ROLES = [
-    "chair_u1",
-    "chair_u2",
-    "township_t1",
-    "county_c1",
-    "county_c2",
-    "city",
-    "cadre",
-    "leader_c1",
-    "superuser",
-]
+ROLES = [role for role in ALL_ROLES if role != "anonymous"]
 
 
 def ids(response) -> set[int]:
