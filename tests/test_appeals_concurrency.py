@@ -9,11 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, connections
+from django.db.models import Count, Sum
 
 from shuangliang.appeals import services
 from shuangliang.appeals.defaults import ensure_defaults
 from shuangliang.appeals.models import Appeal, Category, Channel
 from shuangliang.appeals.ratelimit import rate_limit_hit
+from shuangliang.statistics.models import AppealTally
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -88,6 +90,12 @@ def test_no_appeal_is_lost_under_concurrent_submissions(world):
     results = run_threads(16, twenty, world)
     assert sum(len(r) for r in results) == 320
     assert Appeal.objects.count() - before == 320
+    # The dashboard's tally of each federation, rewritten by every one of them, counts all.
+    tallied = AppealTally.objects.values("federation_id").annotate(n=Sum("received"))
+    assert {row["federation_id"]: row["n"] for row in tallied} == {
+        row["handling_federation_id"]: row["n"]
+        for row in Appeal.objects.values("handling_federation_id").annotate(n=Count("pk"))
+    }
 
 
 def test_same_form_posted_concurrently_makes_one_appeal_and_one_code(world):

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from shuangliang.campaign.models import Assignment
 from shuangliang.register.models import Enterprise, Federation
+from shuangliang.statistics import tallies
+from shuangliang.statistics.figures.appeals import APPEAL_TALLY
 
 from . import services
 from .defaults import ensure_defaults
@@ -213,6 +215,8 @@ def _set_dates(appeal: Appeal, *, submitted: datetime.datetime, accepted_days: i
     elif appeal.closed_at is not None:
         fields["closed_at"] = submitted + datetime.timedelta(days=5)
     Appeal.objects.filter(pk=appeal.pk).update(**fields)
+    # A queryset update sends no signal: recount the federation's appeals for the dashboard.
+    tallies.refresh(APPEAL_TALLY, {appeal.handling_federation_id})
 
 
 @transaction.atomic

@@ -73,6 +73,7 @@ from shuangliang.register.models import (
 )
 from shuangliang.register.officer_changes import refresh_officers_changed
 from shuangliang.register.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
+from shuangliang.standards import results as standards_results
 from shuangliang.standards import scoring
 from shuangliang.standards import services as standards_services
 from shuangliang.standards.models import (
@@ -83,6 +84,7 @@ from shuangliang.standards.models import (
     Rectification,
     StandardVersion,
 )
+from shuangliang.statistics import tallies
 
 
 @dataclass(frozen=True)
@@ -372,6 +374,16 @@ def generate_province(
         _inspections(rng, scale, places, registered, writer, today, now, log)
         _reset_sequences()
         _analyze()
+        # And each union's result (standards.results), as the inspections' signals would.
+        standards_results.refresh(
+            Inspection.objects.filter(
+                union__federation__path__startswith=places.province["path"],
+                kind__in=standards_results.INSPECTOR_KINDS,
+                state=Inspection.State.SUBMITTED,
+            )
+        )
+        # And the dashboards' tallies (statistics.tallies), as every save's signals would.
+        tallies.rebuild_all()
     users = _staff(places)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # What autovacuum does soon after a load: statistics for the planner, and the

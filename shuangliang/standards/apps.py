@@ -9,6 +9,9 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         # The figure layer counts standard compliance and rectifications through this provider.
-        from . import figures
+        from . import figures, results
 
+        # Each inspection's stored "is the union's result", rewritten with every change; its
+        # receivers run before the figures' tallies, which count the stored flags.
+        results.connect()
         figures.install()

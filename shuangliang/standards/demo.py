@@ -16,8 +16,10 @@ from django.utils import timezone
 from shuangliang.core.models import Membership
 from shuangliang.register.demo.data import COUNTY_CODE
 from shuangliang.register.models import Federation, Union
+from shuangliang.statistics import tallies
 
-from . import services
+from . import results, services
+from .figures import RECTIFICATION_TALLY
 from .models import Answer, Inspection, Item, Rectification, Standard
 
 SEED = "standards-demo"
@@ -59,6 +61,8 @@ def _fill_and_submit(actor, inspection: Inspection, answers: list[Answer], when)
     Answer.objects.bulk_create(answers)
     services.inspection_submit(actor=actor, inspection=inspection)
     Inspection.objects.filter(pk=inspection.pk).update(submitted_at=when)
+    # A queryset update sends no signal: which check is the result may have changed.
+    results.refresh(results.group_of(inspection))
 
 
 def load_demo_standards(*, today: datetime.date | None = None) -> int:
@@ -163,6 +167,8 @@ def load_demo_standards(*, today: datetime.date | None = None) -> int:
                 Rectification.objects.filter(pk=task.pk).update(
                     deadline=today - datetime.timedelta(days=rng.randint(1, 12))
                 )
+                # No signal from a queryset update: recount the open tasks' deadlines.
+                tallies.refresh(RECTIFICATION_TALLY, {task.union.federation_id})
             elif n % 5 in (1, 2):
                 services.rectification_transition(
                     actor=staff,

@@ -1,4 +1,5 @@
-"""The standards' provider of the figure layer (shuangliang.statistics.figures).
+"""The standards' provider of the figure layer (shuangliang.statistics.figures), and its
+tallies (shuangliang.statistics.tallies).
 
 - standard_assessed: results of the year (see selectors.results_queryset: a union's latest
   inspector's check per standard), counted by the union's federation;
@@ -6,15 +7,25 @@
   share, derived by the layer);
 - rectifications_open / rectifications_overdue: open now, and past their deadline (None for
   a past day: the states of a past day are not kept).
+
+Today's figures of a whole node are summed from two tallies per federation of the union:
+results per year, and open rectifications per deadline. Their rows are rewritten with every
+save and delete of an inspection (after `results` rewrote the stored result flags) and of a
+rectification, and for both federations when a union moves (or for its federation when it is
+deleted, with its inspections and rectifications).
 """
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_save
 
+from shuangliang.register.models import Union
 from shuangliang.statistics import figures as layer
+from shuangliang.statistics import tallies
 
-from .models import PASSING_GRADES, Rectification
+from .models import PASSING_GRADES, Inspection, Rectification
 from .selectors import overdue_q, results_queryset
 
 KEYS = ("standard_assessed", "standard_compliant", "rectifications_open", "rectifications_overdue")
@@ -27,10 +38,22 @@ def _grouped(qs, field: str | None, aggregates: dict) -> dict[Any, dict]:
     return {row.pop(field): row for row in rows}
 
 
+def _merge(results: dict, tasks: dict) -> dict[Any, dict]:
+    out = results
+    for key, counts in tasks.items():
+        out.setdefault(key, {"standard_assessed": 0, "standard_compliant": 0}).update(counts)
+    for counts in out.values():
+        counts.setdefault("rectifications_open", 0)
+        counts.setdefault("rectifications_overdue", 0)
+    return out
+
+
 def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | None:
     """Results and rectifications of the place, grouped by the union's federation."""
     if dimension not in (layer.ALL, layer.PLACE):
         return None
+    if tallies.usable(query):
+        return _from_tallies(query, None if dimension == layer.ALL else "federation_id")
     field = None if dimension == layer.ALL else "union__federation_id"
     results = results_queryset(
         year=query.day.year, federation=query.root, user=query.user, as_of=query.as_of
@@ -47,7 +70,7 @@ def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | 
         for counts in out.values():
             counts.update(rectifications_open=None, rectifications_overdue=None)
         return out
-    rectifications = layer._scoped(Rectification.objects.all(), query, "union__federation__path")
+    rectifications = layer.scoped(Rectification.objects.all(), query, "union__federation__path")
     tasks = _grouped(
         rectifications,
         field,
@@ -56,13 +79,106 @@ def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | 
             "rectifications_overdue": Count("pk", filter=overdue_q(query.day)),
         },
     )
-    for key, counts in tasks.items():
-        out.setdefault(key, {"standard_assessed": 0, "standard_compliant": 0}).update(counts)
-    for counts in out.values():
-        counts.setdefault("rectifications_open", 0)
-        counts.setdefault("rectifications_overdue", 0)
-    return out
+    return _merge(out, tasks)
+
+
+# Tallies ----------------------------------------------------------------------------------
+
+RESULT_TALLY = tallies.TallySpec(
+    tally="statistics.ResultTally",
+    source=lambda apps: apps.get_model("standards", "Inspection").objects.filter(is_result=True),
+    federation_field="union__federation_id",
+    keys=lambda: {"year": F("year")},
+    counts=lambda: {
+        "assessed": Count("pk"),
+        "compliant": Count("pk", filter=Q(grade__in=PASSING_GRADES)),
+    },
+)
+RECTIFICATION_TALLY = tallies.TallySpec(
+    tally="statistics.RectificationTally",
+    source=lambda apps: apps.get_model("standards", "Rectification").objects.filter(
+        state=Rectification.State.OPEN
+    ),
+    federation_field="union__federation_id",
+    keys=lambda: {"deadline": F("deadline")},
+    counts=lambda: {"open": Count("pk")},
+)
+
+
+def _from_tallies(query: layer.Query, group: str | None) -> dict[Any, dict]:
+    from shuangliang.statistics.models import RectificationTally, ResultTally
+
+    results = ResultTally.objects.filter(year=query.day.year)
+    tasks = RectificationTally.objects.all()
+    if query.root is not None:
+        results = results.filter(federation__path__startswith=query.root.path)
+        tasks = tasks.filter(federation__path__startswith=query.root.path)
+    out = _grouped(
+        results,
+        group,
+        {
+            "standard_assessed": Coalesce(Sum("assessed"), 0),
+            "standard_compliant": Coalesce(Sum("compliant"), 0),
+        },
+    )
+    counted = _grouped(
+        tasks,
+        group,
+        {
+            "rectifications_open": Coalesce(Sum("open"), 0),
+            "rectifications_overdue": Coalesce(Sum("open", filter=Q(deadline__lt=query.day)), 0),
+        },
+    )
+    return _merge(out, counted)
+
+
+def _federations_of(union_ids) -> set[int]:
+    return set(Union.objects.filter(pk__in=union_ids).values_list("federation_id", flat=True))
+
+
+def _inspection_changed(sender, instance: Inspection, **kwargs) -> None:
+    # Connected after results' receivers: the stored result flags are already rewritten.
+    if kwargs.get("raw") or instance.kind == Inspection.Kind.SELF:
+        return
+    if instance.state == Inspection.State.SUBMITTED:
+        tallies.refresh(RESULT_TALLY, _federations_of([instance.union_id]))
+
+
+def _rectification_changed(sender, instance: Rectification, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        tallies.refresh(RECTIFICATION_TALLY, _federations_of([instance.union_id]))
+
+
+def _union_saving(sender, instance: Union, **kwargs) -> None:
+    instance._tally_old_federation_id = (
+        Union.objects.filter(pk=instance.pk).values_list("federation_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+def _union_saved(sender, instance: Union, created: bool = False, **kwargs) -> None:
+    old = getattr(instance, "_tally_old_federation_id", None)
+    if kwargs.get("raw") or created or old == instance.federation_id:
+        return
+    for spec in (RESULT_TALLY, RECTIFICATION_TALLY):
+        tallies.refresh(spec, {old, instance.federation_id})
+
+
+def _union_deleted(sender, instance: Union, **kwargs) -> None:
+    for spec in (RESULT_TALLY, RECTIFICATION_TALLY):
+        tallies.refresh(spec, {instance.federation_id})
 
 
 def install() -> None:
     layer.register_provider("standards", standards_provider, KEYS)
+    tallies.register("results", RESULT_TALLY)
+    tallies.register("rectifications", RECTIFICATION_TALLY)
+    uid = "standards.tallies"
+    post_save.connect(_inspection_changed, sender=Inspection, dispatch_uid=f"{uid}.i1")
+    post_delete.connect(_inspection_changed, sender=Inspection, dispatch_uid=f"{uid}.i2")
+    post_save.connect(_rectification_changed, sender=Rectification, dispatch_uid=f"{uid}.r1")
+    post_delete.connect(_rectification_changed, sender=Rectification, dispatch_uid=f"{uid}.r2")
+    pre_save.connect(_union_saving, sender=Union, dispatch_uid=f"{uid}.u0")
+    post_save.connect(_union_saved, sender=Union, dispatch_uid=f"{uid}.u1")
+    post_delete.connect(_union_deleted, sender=Union, dispatch_uid=f"{uid}.u2")

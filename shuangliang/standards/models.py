@@ -304,6 +304,9 @@ class Inspection(models.Model):
     percent = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, blank=True)
     mandatory_failed = models.BooleanField(default=False)
+    # The union's result under the standard for the year (its latest submitted inspector's
+    # check), stored and kept exact by standards.results.
+    is_result = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -332,6 +335,10 @@ class Inspection(models.Model):
             # The inspection list's sort (year, state, last change), id as tie-break.
             models.Index(
                 fields=["-year", "state", "-updated_at", "-id"], name="inspection_list_sort"
+            ),
+            # The results of a year (dashboards, rankings, notices).
+            models.Index(
+                fields=["year", "union"], condition=Q(is_result=True), name="inspection_result"
             ),
         ]
 

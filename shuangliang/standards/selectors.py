@@ -21,7 +21,7 @@ from django.utils import timezone
 from shuangliang.core.access import scope_for, visible
 from shuangliang.register.models import FOCUS_TAGS, Enterprise, Federation, Union
 
-from . import sampling
+from . import results, sampling
 from .models import (
     PASSING_GRADES,
     Answer,
@@ -35,11 +35,7 @@ from .models import (
     StandardVersion,
 )
 
-INSPECTOR_KINDS = (
-    Inspection.Kind.SPOT,
-    Inspection.Kind.MUTUAL,
-    Inspection.Kind.SUPERVISORY,
-)
+INSPECTOR_KINDS = results.INSPECTOR_KINDS
 
 
 # Standards --------------------------------------------------------------------------------
@@ -261,19 +257,6 @@ def unions_by_id(ids) -> dict[int, Union]:
 # Results (the interface for rankings, model units and notices) -------------------------------
 
 
-def _latest_result_pk(year_ref, *, as_of: datetime.date | None = None) -> Subquery:
-    qs = Inspection.objects.filter(
-        union_id=OuterRef("union_id"),
-        version__standard_id=OuterRef("version__standard_id"),
-        year=year_ref,
-        kind__in=INSPECTOR_KINDS,
-        state=Inspection.State.SUBMITTED,
-    )
-    if as_of is not None:
-        qs = qs.filter(submitted_at__date__lte=as_of)
-    return Subquery(qs.order_by("-submitted_at", "-pk").values("pk")[:1])
-
-
 def results_queryset(
     *,
     year: int,
@@ -295,7 +278,9 @@ def results_queryset(
         qs = qs.filter(version__standard=standard)
     if user is not None:
         qs = visible(qs, user)
-    return qs.filter(pk=_latest_result_pk(year, as_of=as_of))
+    if as_of is None:
+        return qs.filter(is_result=True)  # stored (see results)
+    return qs.filter(pk=results.latest_result_pk(year, as_of=as_of))
 
 
 def union_results(

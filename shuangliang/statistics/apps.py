@@ -13,3 +13,5 @@ class StatisticsConfig(AppConfig):
         from shuangliang.register import stored_figures
 
         stored_figures.connect()
+        # The providers install themselves, and keep their tallies, when the layer loads.
+        from . import figures  # noqa: F401

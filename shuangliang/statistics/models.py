@@ -68,3 +68,63 @@ class StatisticsSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.federation_id)
+
+
+# Tallies (statistics.tallies): counts kept per federation for the dashboards -----------------
+
+
+class AppealTally(models.Model):
+    """The appeals handled by a federation, counted (appeals.tallies): one row for those no
+    longer open, one per due day for the open ones (overdue: due before today)."""
+
+    federation = models.ForeignKey(
+        "register.Federation", on_delete=models.CASCADE, related_name="+"
+    )
+    is_open = models.BooleanField()
+    due_on = models.DateField(null=True)
+    received = models.PositiveIntegerField()
+    accepted = models.PositiveIntegerField()
+    concluded = models.PositiveIntegerField()
+    on_time = models.PositiveIntegerField()
+    rated = models.PositiveIntegerField()
+    satisfied = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["federation", "is_open", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.federation_id} · {self.due_on or '-'} · {self.received}"
+
+
+class ResultTally(models.Model):
+    """The inspection results of a year of the unions of a federation (standards.tallies)."""
+
+    federation = models.ForeignKey(
+        "register.Federation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    assessed = models.PositiveIntegerField()
+    compliant = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["federation", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.federation_id} · {self.year} · {self.assessed}"
+
+
+class RectificationTally(models.Model):
+    """The open rectifications of the unions of a federation, per deadline
+    (standards.tallies; overdue: deadline before today)."""
+
+    federation = models.ForeignKey(
+        "register.Federation", on_delete=models.CASCADE, related_name="+"
+    )
+    deadline = models.DateField()
+    open = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["federation", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.federation_id} · {self.deadline} · {self.open}"

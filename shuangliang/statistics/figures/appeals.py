@@ -6,8 +6,22 @@ appeals' figures page asks for it with `appeal_figures`."""
 import datetime
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
+
+from shuangliang.statistics import tallies
 
 from .breakdowns import GroupRow, collect
 from .core import (
@@ -43,23 +57,17 @@ def _appeals(query: Query):
     return qs
 
 
-def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
-    """Appeals received (by the federation handling them), concluded, on time, overdue, open.
+def _aggregates(as_of=None) -> dict:
+    """The counts of appeals that do not depend on the day asked, over appeals annotated
+    with `_answered_on` (their answer's local date)."""
+    from shuangliang.appeals.models import Satisfaction
 
-    The rules are those of `appeals.selectors`: concluded means accepted and answered, on
-    time means answered (local date) by the conclusion deadline, overdue as `overdue_q`."""
-    from shuangliang.appeals.models import HANDLING_STATES, Satisfaction, Status
-    from shuangliang.appeals.selectors import overdue_q
-
-    if dimension not in APPEAL_GROUPS:
-        return None
-    qs = _appeals(query).annotate(_answered_on=TruncDate("answered_at"))
     concluded = Q(accepted_at__isnull=False, answered_at__isnull=False)
     accepted = Q(accepted_at__isnull=False)
-    if query.as_of is not None:
-        concluded &= Q(_answered_on__lte=query.as_of)
-        accepted &= Q(accepted_at__date__lte=query.as_of)
-    aggregates = {
+    if as_of is not None:
+        concluded &= Q(_answered_on__lte=as_of)
+        accepted &= Q(accepted_at__date__lte=as_of)
+    return {
         "appeals_received": Count("pk"),
         "appeals_accepted": Count("pk", filter=accepted),
         "appeals_concluded": Count("pk", filter=concluded),
@@ -71,6 +79,23 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
         "appeals_rated": Count("pk", filter=~Q(satisfaction="")),
         "appeals_satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
     }
+
+
+def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
+    """Appeals received (by the federation handling them), concluded, on time, overdue, open.
+
+    The rules are those of `appeals.selectors`: concluded means accepted and answered, on
+    time means answered (local date) by the conclusion deadline, overdue as `overdue_q`.
+    Today's figures of a whole node (by place or in all) are summed from the tallies."""
+    from shuangliang.appeals.models import HANDLING_STATES, Status
+    from shuangliang.appeals.selectors import overdue_q
+
+    if dimension not in APPEAL_GROUPS:
+        return None
+    if dimension in (ALL, PLACE) and tallies.usable(query):
+        return _from_tallies(query, APPEAL_GROUPS[dimension] and "federation_id")
+    qs = _appeals(query).annotate(_answered_on=TruncDate("answered_at"))
+    aggregates = _aggregates(query.as_of)
     past = query.as_of is not None
     if not past:  # a past day's deadlines and states are not kept: None then
         aggregates["appeals_overdue"] = Count("pk", filter=overdue_q(query.day))
@@ -82,6 +107,86 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
         for counts in out.values():
             counts.update(appeals_overdue=None, appeals_open=None)
     return out
+
+
+# The tally (statistics.tallies): per handling federation, open or not, and the day after
+# which an open appeal is overdue (acceptance's deadline while submitted, conclusion's while
+# handled: `appeals.selectors.overdue_q`).
+TALLY_COUNTS = {
+    "received": "appeals_received",
+    "accepted": "appeals_accepted",
+    "concluded": "appeals_concluded",
+    "on_time": "appeals_on_time",
+    "rated": "appeals_rated",
+    "satisfied": "appeals_satisfied",
+}
+
+
+def _tally_source(apps):
+    return apps.get_model("appeals", "Appeal").objects.annotate(
+        _answered_on=TruncDate("answered_at")
+    )
+
+
+def _tally_keys() -> dict:
+    from shuangliang.appeals.models import HANDLING_STATES, Status
+
+    return {
+        "is_open": ExpressionWrapper(
+            Q(status__in=[Status.SUBMITTED, *HANDLING_STATES]), output_field=BooleanField()
+        ),
+        "due_on": Case(
+            When(status=Status.SUBMITTED, then=F("accept_due_on")),
+            When(status__in=HANDLING_STATES, then=F("conclude_due_on")),
+            default=None,
+            output_field=DateField(),
+        ),
+    }
+
+
+def _tally_counts() -> dict:
+    aggregates = _aggregates()
+    return {field: aggregates[key] for field, key in TALLY_COUNTS.items()}
+
+
+APPEAL_TALLY = tallies.TallySpec(
+    tally="statistics.AppealTally",
+    source=_tally_source,
+    federation_field="handling_federation_id",
+    keys=_tally_keys,
+    counts=_tally_counts,
+)
+
+
+def _from_tallies(query: Query, group: str | None) -> dict[Any, Counts]:
+    from shuangliang.statistics.models import AppealTally
+
+    qs = AppealTally.objects.all()
+    if query.root is not None:
+        qs = qs.filter(federation__path__startswith=query.root.path)
+    aggregates = {key: Coalesce(Sum(field), 0) for field, key in TALLY_COUNTS.items()}
+    aggregates["appeals_open"] = Coalesce(Sum("received", filter=Q(is_open=True)), 0)
+    aggregates["appeals_overdue"] = Coalesce(
+        Sum("received", filter=Q(is_open=True, due_on__lt=query.day)), 0
+    )
+    return grouped(qs, group, aggregates)
+
+
+def _appeal_saving(sender, instance, **kwargs) -> None:
+    instance._tally_old_federation_id = (
+        sender.objects.filter(pk=instance.pk)
+        .values_list("handling_federation_id", flat=True)
+        .first()
+        if instance.pk
+        else None
+    )
+
+
+def _appeal_changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    old = getattr(instance, "_tally_old_federation_id", None)
+    tallies.refresh(APPEAL_TALLY, {instance.handling_federation_id, old})
 
 
 def median_days_to_conclusion(query: Query, dimension: str) -> dict[Any, float | None]:
@@ -148,7 +253,16 @@ def appeal_figures(
 
 
 def install() -> None:
-    """Install the provider(s) of this module in the figure layer."""
+    """Install the provider(s) of this module in the figure layer, and keep its tally."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    from shuangliang.appeals.models import Appeal
+
+    tallies.register("appeals", APPEAL_TALLY)
+    uid = "statistics.tallies.appeals"
+    pre_save.connect(_appeal_saving, sender=Appeal, dispatch_uid=f"{uid}.0")
+    post_save.connect(_appeal_changed, sender=Appeal, dispatch_uid=f"{uid}.1")
+    post_delete.connect(_appeal_changed, sender=Appeal, dispatch_uid=f"{uid}.2")
     register_provider(
         "appeals",
         appeal_provider,
