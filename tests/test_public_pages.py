@@ -11,6 +11,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
@@ -151,10 +152,28 @@ def test_rotating_the_token_retires_the_old_address(world, page_u1):
 
 
 def test_union_page_is_public_and_keeps_the_language_switch(world, page_u1):
-    html = _html(Client(), _url(page_u1))
-    assert f'action="{reverse("set_language")}"' in html
-    assert 'name="language" value="zh-hant"' in html
+    response = Client().get(_url(page_u1))
+    html = response.content.decode()
+    switch = f"{reverse('public:language')}?language=zh-hant&amp;next={_url(page_u1)}"
+    assert f'href="{switch}"' in html
     assert 'class="mainnav"' not in html  # not the staff layout
+    # Links, not a form: no CSRF token in the page and no cookie set by it.
+    assert "csrfmiddlewaretoken" not in html and not response.cookies
+
+
+def test_public_language_switch_remembers_the_language_and_returns(world, page_u1):
+    client = Client()
+    url = reverse("public:language")
+    response = client.get(url, {"language": "zh-hant", "next": _url(page_u1)})
+    assert response.status_code == 302 and response["Location"] == _url(page_u1)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hant"
+    html = client.get(_url(page_u1)).content.decode()
+    assert '<html lang="zh-hant">' in html and "聯" in html
+    # Another site is never the way back; an unknown language sets nothing.
+    response = client.get(url, {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    response = client.get(url, {"language": "xx", "next": _url(page_u1)})
+    assert response.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 # --- consent (QUALITY.md C1) -------------------------------------------------------------------

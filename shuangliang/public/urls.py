@@ -36,6 +36,7 @@ register_converter(DivisionCodeConverter, "public_division_code")
 
 app_name = "public"
 urlpatterns = [
+    path("lang/", views.language, name="language"),
     path("u/<public_token:token>/", views.union_page, name="union_page"),
     path("u/<public_token:token>/qr.svg", views.union_qr, {"kind": "svg"}, name="union_qr_svg"),
     path("u/<public_token:token>/qr.png", views.union_qr, {"kind": "png"}, name="union_qr_png"),

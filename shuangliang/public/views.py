@@ -15,11 +15,12 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from PIL import Image
@@ -56,6 +57,36 @@ def _public(response: HttpResponse, *, indexable: bool = False) -> HttpResponse:
     if not indexable:
         response["X-Robots-Tag"] = "noindex"
     patch_cache_control(response, no_cache=True)
+    return response
+
+
+@login_not_required
+@require_safe
+def language(request: HttpRequest) -> HttpResponse:
+    """The public pages' language switch: links (?language=…&next=…), so that a public page
+    carries no form and therefore no CSRF token or cookie (it is a phone's first request, and
+    the same for every reader). Remembers a known language in the same cookie as Django's
+    `set_language` (which the staff pages post to) and returns to `next` when it is a page of
+    this site, else to the home page."""
+    code = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    patch_cache_control(response, no_store=True)
     return response
 
 
