@@ -5,6 +5,8 @@ the project's apps (and the user's names) that has no choices, is not one of the
 columns below, and whose validators accept the payload. A field added later is covered
 without touching the tests. Each row and column gets a payload with a number of its own, so a
 page that shows the payload tells which column it came from.
+
+The walk over the role matrix's GET routes that the quality tests share is here too.
 """
 
 import re
@@ -13,6 +15,9 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+
+from ..role_matrix import Entry, load_matrix, resolve_args
 
 # Columns the application writes itself and never takes from a person: tree paths, search
 # indexes, hashes, tokens, codes of templates and log actions, languages.
@@ -101,3 +106,18 @@ def fill(exclude: set[str] = frozenset()) -> dict[int, Column]:
             if values:
                 model._default_manager.filter(pk=pk).update(**values)
     return numbers
+
+
+def get_routes(*, attachments: bool = False) -> list[Entry]:
+    """The GET routes of the role matrix, in its order. An attachment route (a worker's own
+    file: B4 and C3 tests) only when asked for."""
+    return [
+        entry
+        for entry in load_matrix()
+        if entry.method == "GET" and (attachments or "attachment" not in entry.name)
+    ]
+
+
+def route_url(world, entry: Entry) -> str:
+    """The address of a role-matrix route with its arguments taken from the test world."""
+    return reverse(entry.name, kwargs=resolve_args(world, entry.args))

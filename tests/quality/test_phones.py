@@ -22,12 +22,11 @@ from shuangliang.core.models import ActionLogEntry
 from shuangliang.register.models import Person
 
 from ..conftest import client_for
-from ..role_matrix import load_matrix, resolve_args
+from .hostile import get_routes, route_url
 
-GET_ROUTES = [entry for entry in load_matrix() if entry.method == "GET"]
+GET_ROUTES = get_routes()  # without attachments: a worker's own file
 ROLES = ("anonymous", "chair_u1", "county_c1", "cadre", "leader_c1")
-# Showing an appellant's identity to those allowed is its own logged operation (C3 tests);
-# an attachment is the worker's own file.
+# Showing an appellant's identity to those allowed is its own logged operation (C3 tests).
 SKIPPED = {"appeals:identity"}
 # Pages that show a full mobile to a role with the right, as a logged act of unmasking.
 UNMASKING = {"backoffice:person_edit"}
@@ -73,12 +72,12 @@ def _text(response, tmp_path) -> str:
 
 def _requests(world):
     for entry in GET_ROUTES:
-        if entry.name in SKIPPED or "attachment" in entry.name:
+        if entry.name in SKIPPED:
             continue
         roles = [role for role in ROLES if role in entry.allowed]
         if "pdf" in entry.name:
             roles = roles[:1]
-        url = reverse(entry.name, kwargs=resolve_args(world, entry.args))
+        url = route_url(world, entry)
         for role in roles:
             yield entry.name, role, url
 

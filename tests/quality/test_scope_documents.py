@@ -14,20 +14,16 @@ import subprocess
 import zipfile
 
 import pytest
-from django.urls import reverse
 from openpyxl import load_workbook
 
 from ..conftest import client_for
-from ..role_matrix import load_matrix, resolve_args
 from ..test_print_batch import _csrf_client, ask, download
+from .hostile import get_routes, route_url
 
 DOCUMENT_ROUTE = re.compile(r"pdf|export|xlsx|docx|csv|download")
+# Without attachments: a worker's own file (B4, C3 tests).
 DOCUMENT_ROUTES = [
-    entry
-    for entry in load_matrix()
-    if entry.method == "GET"
-    and DOCUMENT_ROUTE.search(entry.name.split(":")[-1])
-    and "attachment" not in entry.name  # a worker's own file (B4, C3 tests)
+    entry for entry in get_routes() if DOCUMENT_ROUTE.search(entry.name.split(":")[-1])
 ]
 # Names outside county C1 (county C2, its township, enterprise, union and chair) and outside
 # township T1 (township T2's enterprise, union and chair).
@@ -83,7 +79,7 @@ def _text(response, tmp_path) -> str:
 
 def _requests(world):
     for entry in DOCUMENT_ROUTES:
-        url = reverse(entry.name, kwargs=resolve_args(world, entry.args))
+        url = route_url(world, entry)
         public = "anonymous" in entry.allowed
         role = "anonymous" if public else next((r for r in FOREIGN if r in entry.allowed), None)
         if role is None:
