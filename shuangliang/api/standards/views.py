@@ -16,10 +16,10 @@ from shuangliang.core.access import get_visible_or_404
 from shuangliang.standards import services
 from shuangliang.standards.forms import RectificationCloseForm, RectificationUpdateForm, ReopenForm
 from shuangliang.standards.models import Rectification
-from shuangliang.standards.views.common import serve_photo
 
 # The page's rule of who re-inspects: staff of a federation above the union (one rule).
-from shuangliang.standards.views.results import _is_staff_over
+from shuangliang.standards.permissions import is_staff_over
+from shuangliang.standards.views.common import serve_photo
 
 from ..base import (
     ApiView,
@@ -106,7 +106,7 @@ class RectificationApiView(ApiView):
     def staff_rectification(self, pk: int) -> Rectification:
         """One the caller re-inspects: staff above its union (else 404, as the page)."""
         rectification = self.rectification(pk, "change")
-        if not _is_staff_over(self.request, rectification):
+        if not is_staff_over(self.request.user, rectification):
             raise Http404
         return rectification
 

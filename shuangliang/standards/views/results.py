@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shuangliang.backoffice.views.common import paginate_keys_first, require_any_scope
-from shuangliang.core.access import can, get_visible_or_404, scope_for, visible
+from shuangliang.core.access import can, get_visible_or_404, visible
 from shuangliang.core.actionlog import history_for
 from shuangliang.register.models import Federation
 from shuangliang.statistics import figures as fig
@@ -18,6 +18,7 @@ from shuangliang.statistics import figures as fig
 from .. import services
 from ..forms import RectificationCloseForm, RectificationUpdateForm, ReopenForm
 from ..models import Grade, Rectification, Standard
+from ..permissions import is_staff_over
 from ..selectors import (
     RECTIFICATION_LIST_ORDER,
     grade_distribution,
@@ -115,17 +116,11 @@ def _rectification(request: HttpRequest, pk: int, action: str = "view") -> Recti
     )
 
 
-def _is_staff_over(request: HttpRequest, rectification: Rectification) -> bool:
-    scope = scope_for(request.user)
-    path = rectification.union.federation.path
-    return scope.is_superuser or any(path.startswith(p) for p in scope.staff_paths)
-
-
 @require_http_methods(["GET", "POST"])
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The task, its evidence and history; staff change the deadline or the person here."""
     rectification = _rectification(request, pk)
-    is_staff = _is_staff_over(request, rectification)
+    is_staff = is_staff_over(request.user, rectification)
     if request.method == "POST" and not is_staff:
         raise Http404
     form = RectificationUpdateForm(
@@ -179,7 +174,7 @@ def rectification_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _staff_rectification(request: HttpRequest, pk: int) -> Rectification:
     rectification = _rectification(request, pk, "change")
-    if not _is_staff_over(request, rectification):
+    if not is_staff_over(request.user, rectification):
         raise Http404  # the union closes its tasks; re-inspection is the federation's
     return rectification
 
