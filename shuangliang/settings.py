@@ -121,7 +121,7 @@ if DATABASE_URL:
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
     # Prepared statements, for the few queries run through a server-binding cursor (the public
-    # union page's, doublebright/prepared.py; Django's own cursors are never prepared):
+    # union page's, core/prepared.py; Django's own cursors are never prepared):
     # planned once per connection instead of on every scan. PG_PREPARE=off behind a
     # transaction-mode pooler older than PgBouncer 1.21.
     if "postgresql" in DATABASES["default"]["ENGINE"] and os.environ.get("PG_PREPARE") != "off":

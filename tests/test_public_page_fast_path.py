@@ -1,4 +1,4 @@
-"""The public union page's hot path: its queries compiled once (doublebright/prepared.py), the
+"""The public union page's hot path: its queries compiled once (core/prepared.py), the
 federations above the union and the notices app's model-unit years read in the page's own
 query, and the public API answering from the same selectors and cache as the HTML page.
 
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuangliang.doublebright import selectors
-from shuangliang.doublebright.prepared import PreparedQuery
+from shuangliang.core.prepared import PreparedQuery
 from shuangliang.doublebright.services import union_page_ensure
 from shuangliang.notices.models import Designation
 from shuangliang.register.models import Federation, Officer, Position

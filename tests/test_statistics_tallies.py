@@ -170,3 +170,28 @@ def test_check_command_finds_and_repairs_a_wrong_tally(world):
 
 # Concurrent intake: tests/test_appeals_concurrency.py checks the tallies after 320 appeals
 # from 16 threads (on a SQLite file and on PostgreSQL).
+
+
+def test_todays_enterprise_counts_compiled_once_equal_the_orm(world, monkeypatch):
+    """The headline counts of a whole node run a query compiled once (core.prepared); they
+    equal the ORM's aggregate over what the user sees, for every node and both groupings."""
+    from .factories import EnterpriseFactory, UnionFactory
+
+    for township in (world.t1, world.t2, world.t1):
+        EnterpriseFactory(federation=township, union=UnionFactory(federation=township))
+    EnterpriseFactory(federation=world.t2)
+    for user, root in (
+        (world.users["county_c1"], world.c1),
+        (world.users["city"], world.city),
+        (world.users["county_c1"], world.t2),
+        (None, None),
+    ):
+        query = fig.Query(user=user, root=root)
+        for dimension in (fig.ALL, fig.PLACE):
+            provider = fig.PROVIDERS["enterprises"][0]
+            prepared = provider(query, dimension)
+            monkeypatch.setattr(tallies, "usable", lambda query: False)
+            assert prepared == provider(query, dimension), (root, dimension)
+            monkeypatch.undo()
+    everything = fig.PROVIDERS["enterprises"][0](fig.Query(), fig.ALL)[None]
+    assert everything["enterprises_operating"] >= 4 and everything["unions_founded"] >= 3

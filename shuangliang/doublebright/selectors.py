@@ -18,7 +18,7 @@ from shuangliang.register.models import Enterprise, Federation, Officer, Person,
 from shuangliang.register.selectors import position_rank, search_q
 
 from .models import Credential, UnionPage
-from .prepared import PreparedQuery
+from shuangliang.core.prepared import PreparedQuery
 
 
 @dataclass(frozen=True)

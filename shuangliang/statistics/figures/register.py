@@ -8,6 +8,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from shuangliang.core.prepared import PreparedQuery
 from shuangliang.register import stored_figures
 from shuangliang.register.models import (
     FOCUS_TAGS,
@@ -20,6 +21,7 @@ from shuangliang.register.models import (
     Union,
 )
 
+from .. import tallies
 from . import history
 from .core import (
     ALL,
@@ -96,15 +98,18 @@ def _ownership_case() -> Case:
     )
 
 
-def enterprise_conditions(as_of: datetime.date | None) -> dict[str, Q]:
+def enterprise_conditions(
+    as_of: datetime.date | None, today: datetime.date | None = None
+) -> dict[str, Q]:
     """The enterprise counts and the condition each counts (on enterprises in production;
-    for a past day, on enterprises annotated by `history_aliases`)."""
+    for a past day, on enterprises annotated by `history_aliases`). `today` is the day of
+    today's counts (default: today)."""
     if as_of is None:
         founded = founded_q(None)
-        double_bright = stored_figures.stored_double_bright_q()
+        double_bright = stored_figures.stored_double_bright_q(today)
         # Today's three contracts from the values stored on the enterprise (kept equal to
         # the derived rule, `three_contracts_q`, which the list behind the number filters by).
-        three = stored_figures.stored_q()
+        three = stored_figures.stored_q(today)
     else:
         # Attached to a union then by the log where it logs a change of the union after the
         # day, else by today's union and its founding date.
@@ -146,8 +151,45 @@ def operating(query: Query):
     )
 
 
+def _today_counts(dimension: str, path: str, today: datetime.date):
+    """Today's counts of the enterprises in production under `path` (a federation's path;
+    "" for all), in one row (ALL) or per federation (PLACE), as a values_list."""
+    qs = Enterprise.objects.filter(
+        operating_status=OperatingStatus.IN_PRODUCTION, federation__path__startswith=path
+    ).order_by()
+    conditions = enterprise_conditions(None, today)
+    aggregates = {name: count_where(condition) for name, condition in conditions.items()}
+    if dimension == ALL:  # grouped by a constant: one row, even of zeros
+        qs = qs.annotate(_all=Value(0)).values("_all")
+    else:
+        qs = qs.values("federation_id")
+    return qs.annotate(**aggregates).values_list(
+        *([] if dimension == ALL else ["federation_id"]), *aggregates
+    )
+
+
+# Compiled once per process (core.prepared): the placeholders appear nowhere else.
+_TODAY_COUNTS = {
+    dimension: PreparedQuery(
+        lambda path, today, dimension=dimension: _today_counts(dimension, path, today),
+        path="placeholder-path/",
+        today=datetime.date(1901, 2, 3),
+    )
+    for dimension in (ALL, PLACE)
+}
+_CONDITION_NAMES = tuple(enterprise_conditions(None, datetime.date(1901, 2, 3)))
+
+
 def enterprise_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
-    """Enterprises in production, with a union, with the three contracts, Double Bright."""
+    """Enterprises in production, with a union, with the three contracts, Double Bright.
+    Today's counts of a whole node (the user sees all of it) run a query compiled once."""
+    if dimension in _TODAY_COUNTS and tallies.usable(query):
+        rows = _TODAY_COUNTS[dimension].rows(
+            path=query.root.path if query.root is not None else "", today=query.day
+        )
+        if dimension == ALL:
+            return {None: dict(zip(_CONDITION_NAMES, rows[0], strict=True))}
+        return {row[0]: dict(zip(_CONDITION_NAMES, row[1:], strict=True)) for row in rows}
     qs = scoped(operating(query), query, "federation__path")
     conditions = enterprise_conditions(query.as_of)
     if dimension == FOCUS:
