@@ -179,7 +179,7 @@ class Appeal(models.Model):
         _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
