@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from shuangliang.appeals import services as appeal_services
-from shuangliang.appeals.models import Appeal, Satisfaction
+from shuangliang.appeals.models import Appeal, Category, Satisfaction
 from shuangliang.standards import services as standard_services
 from shuangliang.standards.models import Inspection, Rectification
 from shuangliang.statistics import figures as fig
@@ -53,7 +53,7 @@ def assert_tallies_equal_live(world, monkeypatch) -> dict:
     for user, root in cases:
         query = fig.Query(user=user, root=root)
         assert tallies.usable(query)
-        for dimension in (fig.ALL, fig.PLACE):
+        for dimension in (fig.ALL, fig.PLACE, fig.CATEGORY):
             tallied = counted(query, dimension, live=False, monkeypatch=monkeypatch)
             assert tallied == counted(query, dimension, live=True, monkeypatch=monkeypatch), (
                 user,
@@ -85,7 +85,12 @@ def test_appeals_are_tallied_through_their_whole_life(world, monkeypatch):
     county = world.users["county_c1"]
     counts = assert_tallies_equal_live(world, monkeypatch)["appeals"]
     assert counts[None]["appeals_received"] == 2  # the world's two
-    appeal = submit(enterprise=world.e1, wants_union=False, subject="社保未缴")
+    appeal = submit(
+        enterprise=world.e1,
+        wants_union=False,
+        subject="社保未缴",
+        category=Category.objects.get(code="social_insurance"),
+    )
     assert_tallies_equal_live(world, monkeypatch)
     appeal_services.appeal_accept(appeal=appeal, actor=county)
     assert_tallies_equal_live(world, monkeypatch)
@@ -103,6 +108,8 @@ def test_appeals_are_tallied_through_their_whole_life(world, monkeypatch):
     counts = assert_tallies_equal_live(world, monkeypatch)["appeals"][None]
     assert counts["appeals_received"] == 3
     assert counts["appeals_satisfied"] == 1
+    by_category = fig.PROVIDERS["appeals"][0](fig.Query(root=world.c1), fig.CATEGORY)
+    assert by_category[appeal.category_id]["appeals_received"] == 1
     Appeal.objects.filter(pk=appeal.pk).get().delete()
     counts = assert_tallies_equal_live(world, monkeypatch)["appeals"][None]
     assert counts["appeals_received"] == 2

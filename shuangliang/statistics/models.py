@@ -74,12 +74,14 @@ class StatisticsSettings(models.Model):
 
 
 class AppealTally(models.Model):
-    """The appeals handled by a federation, counted (appeals.tallies): one row for those no
-    longer open, one per due day for the open ones (overdue: due before today)."""
+    """The appeals handled by a federation, counted per category (statistics.figures.appeals):
+    one row for those no longer open, one per due day for the open ones (overdue: due
+    before today)."""
 
     federation = models.ForeignKey(
         "register.Federation", on_delete=models.CASCADE, related_name="+"
     )
+    category = models.ForeignKey("appeals.Category", on_delete=models.CASCADE, related_name="+")
     is_open = models.BooleanField()
     due_on = models.DateField(null=True)
     received = models.PositiveIntegerField()

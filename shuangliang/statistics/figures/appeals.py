@@ -92,8 +92,8 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
 
     if dimension not in APPEAL_GROUPS:
         return None
-    if dimension in (ALL, PLACE) and tallies.usable(query):
-        return _from_tallies(query, APPEAL_GROUPS[dimension] and "federation_id")
+    if dimension in TALLY_GROUPS and tallies.usable(query):
+        return _from_tallies(query, TALLY_GROUPS[dimension])
     qs = _appeals(query).annotate(_answered_on=TruncDate("answered_at"))
     aggregates = _aggregates(query.as_of)
     past = query.as_of is not None
@@ -109,9 +109,10 @@ def appeal_provider(query: Query, dimension: str) -> dict[Any, Counts] | None:
     return out
 
 
-# The tally (statistics.tallies): per handling federation, open or not, and the day after
-# which an open appeal is overdue (acceptance's deadline while submitted, conclusion's while
-# handled: `appeals.selectors.overdue_q`).
+# The tally (statistics.tallies): per handling federation and category, open or not, and the
+# day after which an open appeal is overdue (acceptance's deadline while submitted,
+# conclusion's while handled: `appeals.selectors.overdue_q`).
+TALLY_GROUPS = {ALL: None, PLACE: "federation_id", CATEGORY: "category_id"}
 TALLY_COUNTS = {
     "received": "appeals_received",
     "accepted": "appeals_accepted",
@@ -132,6 +133,7 @@ def _tally_keys() -> dict:
     from shuangliang.appeals.models import HANDLING_STATES, Status
 
     return {
+        "category_id": F("category_id"),
         "is_open": ExpressionWrapper(
             Q(status__in=[Status.SUBMITTED, *HANDLING_STATES]), output_field=BooleanField()
         ),

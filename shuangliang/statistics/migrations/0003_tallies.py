@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         ('register', '0009_enterprise_double_bright_stored'),
         ('statistics', '0002_snapshot_sources_per_count'),
         ('standards', '0004_inspection_is_result'),
-        ('appeals', '0003_appeal_list_sort_index'),
+        ('appeals', '0004_drop_redundant_submitted_at_index'),
     ]
 
     operations = [
@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
             name='AppealTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='appeals.category')),
                 ('is_open', models.BooleanField()),
                 ('due_on', models.DateField(null=True)),
                 ('received', models.PositiveIntegerField()),
