@@ -144,10 +144,15 @@ def register_figures(*, user, federation: Federation) -> dict:
 
 
 def measure_dashboards(*, user, places: dict[str, Federation], repeat: int) -> list[dict]:
-    """For each place: the figure layer on the reference's figures against the SQL, and the
-    whole dashboard's figures (register, appeals, standards, campaign) for the time limit."""
+    """For each place: the figure layer on the reference's figures against the SQL; every
+    headline figure (register, appeals, standards, campaign) for the time limit; and the
+    dashboard page itself (every breakdown and chart, rendered), as the province's staff."""
     rows = []
+    client = _client(user.username)
     for level, federation in places.items():
+        page_url = reverse("statistics:dashboard", args=[federation.pk])
+        page_status, page_queries, _ms = _get(client, page_url)
+        page_samples = [_get(client, page_url)[2] for _ in range(repeat)]
         ours = register_figures(user=user, federation=federation)
         reference = dashboard_sql(federation)
         derived = dashboard_sql(federation, DERIVED_DASHBOARD_SQL)
@@ -167,6 +172,13 @@ def measure_dashboards(*, user, places: dict[str, Federation], repeat: int) -> l
                 lambda f=federation: stats_summary(user=user, federation=f), repeat=repeat
             ),
             "ours_queries": len(queries),
+            "page": {
+                "url": page_url,
+                "status": page_status,
+                "queries": page_queries,
+                "median_ms": round(statistics.median(page_samples), 2),
+                "max_ms": round(max(page_samples), 2),
+            },
             "sql": timed(lambda f=federation: dashboard_sql(f), repeat=repeat),
         }
         row["ratio"] = round(row["ours"]["median_ms"] / row["sql"]["median_ms"], 2)

@@ -114,17 +114,27 @@ def markdown(results: dict) -> str:
         level = item["level"]
         ours = item["ours"]["median_ms"]
         dashboard = item["ours_dashboard"]["median_ms"]
-        met = item["ratio"] <= 2 and (level != "province" or dashboard < 200)
+        met = (
+            item["ratio"] <= 2
+            and (level != "province" or dashboard < 200)
+            and item.get("page", {}).get("status", 200) == 200
+        )
         targets[f"dashboard_{level}"] = met
         row(
             2,
             f"dashboard figures, {level} ({item['enterprises_operating']:,} enterprises)",
-            f"{ours} ms; the whole dashboard (appeals, standards, campaign too) {dashboard} ms "
-            f"in {item['ours_queries']} queries",
+            f"{ours} ms; every headline figure (appeals, standards, campaign too) {dashboard} ms "
+            f"in {item['ours_queries']} queries"
+            + (
+                f"; the dashboard page (every breakdown and chart) {item['page']['median_ms']} ms "
+                f"in {item['page']['queries']} queries"
+                if "page" in item
+                else ""
+            ),
             f"hand-written SQL {item['sql']['median_ms']} ms"
             + ("" if item["figures_match"] else " — **figures differ**"),
             f"{item['ratio']:.2f}",
-            "≤ 2.0" + (", whole dashboard < 200 ms" if level == "province" else ""),
+            "≤ 2.0" + (", headline figures < 200 ms" if level == "province" else ""),
             met and item["figures_match"],
         )
     for item in results.get("enterprise_list", []):
