@@ -21,16 +21,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from PIL import Image
 
 from shuangliang.core.images import sniff_image_type
 from shuangliang.doublebright import selectors, services
 from shuangliang.doublebright.models import Credential, UnionPage
+from shuangliang.notices.templatetags.notices_public import model_unit_years
 from shuangliang.register.models import Federation
 
 from . import page_cache
+from .frame import union_page_frame
 from .qr import qr_png, qr_svg
 
 # A photo is an image, never a document: it may run nothing and load nothing.
@@ -130,16 +131,16 @@ def union_page(request: HttpRequest, token: str) -> HttpResponse:
             },
         )
         page_cache.put(key, content)
-    # The frame (language switch with its CSRF token, robots meta) is rendered per request.
-    response = render(
-        request,
-        "public/union_page.html",
-        {
-            "union": union,
-            "content": mark_safe(content),  # noqa: S308 - our own template's output
-            "indexable": page.indexable,
-        },
+    # The model-unit years are read with the page (one query), outside the cached content.
+    years = model_unit_years(union)
+    body = (
+        render_to_string("public/union_page_model_units.html", {"years": years}) if years else ""
+    ) + content
+    # The frame (head, robots meta, language links) is rendered once per language (frame.py).
+    html = union_page_frame(indexable=page.indexable).fill(
+        title=union.name, here=request.get_full_path(), body=body
     )
+    response = HttpResponse(html)
     return _public(response, indexable=page.indexable)
 
 
