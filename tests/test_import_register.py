@@ -882,10 +882,16 @@ def test_an_import_cut_off_while_writing_leaves_nothing_half_written(
     assert job.status == ImportJob.Status.READY
     before = counts()
 
-    def die(*args, **kwargs):
-        raise OSError("worker killed")
+    from shuangliang.register.importers import database
 
-    monkeypatch.setattr(Entry.objects, "bulk_create", die)
+    insert_rows = database.insert_rows
+
+    def die_at_the_entries(model, objects):
+        if model is Entry:
+            raise OSError("worker killed")
+        insert_rows(model, objects)
+
+    monkeypatch.setattr(database, "insert_rows", die_at_the_entries)
     client.post(
         reverse("backoffice:import_confirm", args=[job.pk]),
         {"csrfmiddlewaretoken": _csrf(client)},

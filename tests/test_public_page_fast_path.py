@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from shuangliang.doublebright import selectors
 from shuangliang.core.prepared import PreparedQuery
+from shuangliang.doublebright import selectors
 from shuangliang.doublebright.services import union_page_ensure
 from shuangliang.notices.models import Designation
 from shuangliang.register.models import Federation, Officer, Position

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shuangliang.core.prepared import PreparedQuery
 from shuangliang.register.models import Enterprise, Federation, Officer, Person, Position, Union
 from shuangliang.register.selectors import position_rank, search_q
 
 from .models import Credential, UnionPage
-from shuangliang.core.prepared import PreparedQuery
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from shuangliang.core.actionlog import MASKED_FIELDS, build_entry, snapshot
+from shuangliang.core.bulk import insert_rows
 from shuangliang.core.models import ActionLogEntry
 from shuangliang.core.text import clean_text, normalise_query, search_key
 from shuangliang.core.xlsx import Formula
@@ -222,7 +223,7 @@ class ChunkWriter:
                 )
                 for obj in objects
             ]
-        ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
+        insert_rows(ActionLogEntry, entries)
         self.written += self.pending
         if self.progress and self.pending:
             self.progress(self.written)
@@ -248,7 +249,7 @@ class ChunkWriter:
             )
             for enterprise in attached
         ]
-        ActionLogEntry.objects.bulk_create(entries, batch_size=DB_CHUNK)
+        insert_rows(ActionLogEntry, entries)
 
 
 @cache
@@ -270,11 +271,5 @@ def _created(obj: Model) -> dict:
 
 
 def bulk_create_with_keys(model: type[Model], objects: list[Model]) -> None:
-    """bulk_create that sets primary keys; rows are saved one by one where it cannot."""
-    if not objects:
-        return
-    if connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objects, batch_size=DB_CHUNK)
-        return
-    for obj in objects:  # pragma: no cover - every supported database returns the keys
-        obj.save()
+    """Insert the new rows and set their primary keys (core.bulk: COPY on PostgreSQL)."""
+    insert_rows(model, objects)
