@@ -88,7 +88,7 @@ RESULT_TALLY = tallies.TallySpec(
     tally="statistics.ResultTally",
     source=lambda apps: apps.get_model("standards", "Inspection").objects.filter(is_result=True),
     federation_field="union__federation_id",
-    keys=lambda: {"year": F("year")},
+    key_expressions=lambda: {"year": F("year")},
     counts=lambda: {
         "assessed": Count("pk"),
         "compliant": Count("pk", filter=Q(grade__in=PASSING_GRADES)),
@@ -100,7 +100,7 @@ RECTIFICATION_TALLY = tallies.TallySpec(
         state=Rectification.State.OPEN
     ),
     federation_field="union__federation_id",
-    keys=lambda: {"deadline": F("deadline")},
+    key_expressions=lambda: {"deadline": F("deadline")},
     counts=lambda: {"open": Count("pk")},
 )
 

@@ -39,7 +39,7 @@ class TallySpec:
     # The counted rows (unscoped), given an app registry (the global one, or a migration's).
     source: Callable[[Any], QuerySet]
     federation_field: str  # of a counted row: the federation it is counted under
-    keys: Callable[[], dict]  # tally key field -> expression over a counted row
+    key_expressions: Callable[[], dict]  # tally key field -> expression over a counted row
     counts: Callable[[], dict]  # tally count field -> aggregate over counted rows
 
     def model(self, apps=global_apps) -> type[Model]:
@@ -67,25 +67,53 @@ def usable(query) -> bool:
     return any(query.root.path.startswith(path) for path in scope.read_paths)
 
 
-def _fresh_rows(spec: TallySpec, federation_ids: Iterable[int] | None, apps) -> list[dict]:
+def _fresh(spec: TallySpec, federation_ids: Iterable[int] | None, apps) -> QuerySet:
+    """The tally rows as a grouped aggregate over the counted rows (a values() queryset
+    whose names are the tally's fields)."""
     qs = spec.source(apps)
     if federation_ids is not None:
         qs = qs.filter(**{f"{spec.federation_field}__in": list(federation_ids)})
-    keys = spec.keys()
-    rows = (
+    keys = spec.key_expressions()
+    return (
         qs.annotate(_federation=F(spec.federation_field), **{f"_k_{k}": e for k, e in keys.items()})
         .values("_federation", *(f"_k_{k}" for k in keys))
         .annotate(**spec.counts())
         .order_by()
     )
+
+
+def _fresh_rows(spec: TallySpec, federation_ids: Iterable[int] | None, apps) -> list[dict]:
     out = []
-    for row in rows:
+    for row in _fresh(spec, federation_ids, apps):
         record = {"federation_id": row.pop("_federation")}
-        for key in keys:
+        for key in spec.key_expressions():
             record[key] = row.pop(f"_k_{key}")
         record.update(row)
         out.append(record)
     return out
+
+
+def _insert_fresh(spec: TallySpec, federation_ids: Iterable[int] | None, apps) -> int:
+    """INSERT … SELECT: the grouped aggregate goes into the tally inside the database (no row
+    passes through Python: an appeal's save rewrites its federation's tally in three
+    statements). The columns follow the compiled SELECT's own order."""
+    model = spec.model(apps)
+    qs = _fresh(spec, federation_ids, apps)
+    compiler = qs.query.get_compiler(using=qs.db)
+    select_sql, params = compiler.as_sql()
+    names = {"_federation": "federation", **{f"_k_{k}": k for k in spec.key_expressions()}}
+    columns = [
+        model._meta.get_field(names.get(alias, alias).removesuffix("_id")).column
+        for _expression, _sql, alias in compiler.select
+    ]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"{select_sql}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def refresh(spec: TallySpec, federation_ids: Iterable[int | None], *, apps=global_apps) -> None:
@@ -106,7 +134,7 @@ def refresh(spec: TallySpec, federation_ids: Iterable[int | None], *, apps=globa
                 .values_list("pk", flat=True)
             )
         model.objects.filter(federation_id__in=ids).delete()
-        model.objects.bulk_create(model(**row) for row in _fresh_rows(spec, ids, apps))
+        _insert_fresh(spec, ids, apps)
 
 
 def rebuild(spec: TallySpec, *, apps=global_apps) -> int:
@@ -114,9 +142,7 @@ def rebuild(spec: TallySpec, *, apps=global_apps) -> int:
     model = spec.model(apps)
     with transaction.atomic():
         model.objects.all().delete()
-        rows = _fresh_rows(spec, None, apps)
-        model.objects.bulk_create((model(**row) for row in rows), batch_size=5000)
-    return len(rows)
+        return _insert_fresh(spec, None, apps)
 
 
 def rebuild_all(*, apps=global_apps) -> None:
@@ -131,7 +157,7 @@ def mismatches(spec: TallySpec) -> int:
     fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
 
     def keyed(rows) -> dict:
-        key_fields = ["federation_id", *spec.keys()]
+        key_fields = ["federation_id", *spec.key_expressions()]
         return {tuple(row[f] for f in key_fields): tuple(row[f] for f in fields) for row in rows}
 
     stored = keyed(model.objects.values(*fields))

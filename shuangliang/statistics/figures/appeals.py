@@ -155,7 +155,7 @@ APPEAL_TALLY = tallies.TallySpec(
     tally="statistics.AppealTally",
     source=_tally_source,
     federation_field="handling_federation_id",
-    keys=_tally_keys,
+    key_expressions=_tally_keys,
     counts=_tally_counts,
 )
 
