@@ -24,11 +24,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ..conftest import client_for
-from ..role_matrix import load_matrix, resolve_args
-from .hostile import ESCAPED, RAW, fill
+from .hostile import ESCAPED, RAW, fill, get_routes, route_url
 
 ROOT = Path(__file__).resolve().parents[2]
-GET_ROUTES = [entry for entry in load_matrix() if entry.method == "GET"]
+GET_ROUTES = get_routes(attachments=True)
 PROBE_ROLES = ("anonymous", "chair_u1", "county_c1", "cadre")
 # Routes whose answer does not show stored text: logging out, switching language, the health
 # check, the API schema and its documentation page (static assets).
@@ -165,7 +164,7 @@ def _probes(world):
         roles = [role for role in PROBE_ROLES if role in entry.allowed] or sorted(entry.allowed)[:1]
         if entry.name.endswith("_pdf") or "pdf" in entry.name:
             roles = roles[:1]  # one layout for every role; a PDF is slow to draw
-        url = reverse(entry.name, kwargs=resolve_args(world, entry.args))
+        url = route_url(world, entry)
         for role in roles:
             yield entry.name, role, client(role), url
     yield "appeal:track", "worker", client("worker"), reverse("appeal:track")
