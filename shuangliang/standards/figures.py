@@ -31,13 +31,6 @@ from .selectors import overdue_q, results_queryset
 KEYS = ("standard_assessed", "standard_compliant", "rectifications_open", "rectifications_overdue")
 
 
-def _grouped(qs, field: str | None, aggregates: dict) -> dict[Any, dict]:
-    if field is None:
-        return {None: qs.aggregate(**aggregates)}
-    rows = qs.values(field).annotate(**aggregates).order_by()
-    return {row.pop(field): row for row in rows}
-
-
 def _merge(results: dict, tasks: dict) -> dict[Any, dict]:
     out = results
     for key, counts in tasks.items():
@@ -58,7 +51,7 @@ def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | 
     results = results_queryset(
         year=query.day.year, federation=query.root, user=query.user, as_of=query.as_of
     )
-    out = _grouped(
+    out = layer.grouped(
         results,
         field,
         {
@@ -71,7 +64,7 @@ def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | 
             counts.update(rectifications_open=None, rectifications_overdue=None)
         return out
     rectifications = layer.scoped(Rectification.objects.all(), query, "union__federation__path")
-    tasks = _grouped(
+    tasks = layer.grouped(
         rectifications,
         field,
         {
@@ -113,7 +106,7 @@ def _from_tallies(query: layer.Query, group: str | None) -> dict[Any, dict]:
     if query.root is not None:
         results = results.filter(federation__path__startswith=query.root.path)
         tasks = tasks.filter(federation__path__startswith=query.root.path)
-    out = _grouped(
+    out = layer.grouped(
         results,
         group,
         {
@@ -121,7 +114,7 @@ def _from_tallies(query: layer.Query, group: str | None) -> dict[Any, dict]:
             "standard_compliant": Coalesce(Sum("compliant"), 0),
         },
     )
-    counted = _grouped(
+    counted = layer.grouped(
         tasks,
         group,
         {
