@@ -44,6 +44,8 @@ from django.db.models.functions import Coalesce, Least, NullIf
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from shuangliang.core.previous import previous_value
+
 from .models import SIGNED_STEPS, CollectiveContract, ContractKind, Enterprise, Union
 
 NO_EXPIRY = datetime.date(9999, 12, 31)
@@ -180,11 +182,7 @@ def mismatches(enterprises: QuerySet | None = None) -> QuerySet:
 
 
 def _contract_saving(sender, instance: CollectiveContract, **kwargs) -> None:
-    instance._stored_old_union_id = (
-        CollectiveContract.objects.filter(pk=instance.pk).values_list("union_id", flat=True).first()
-        if instance.pk
-        else None
-    )
+    instance._stored_old_union_id = previous_value(instance, "union_id")
 
 
 def _contract_changed(sender, instance: CollectiveContract, **kwargs) -> None:
@@ -225,11 +223,7 @@ def _union_saved(sender, instance: Union, **kwargs) -> None:
 
 
 def _of_union_saving(sender, instance, **kwargs) -> None:
-    instance._stored_old_union_id = (
-        sender.objects.filter(pk=instance.pk).values_list("union_id", flat=True).first()
-        if instance.pk
-        else None
-    )
+    instance._stored_old_union_id = previous_value(instance, "union_id")
 
 
 def _of_union_changed(sender, instance, **kwargs) -> None:

@@ -21,6 +21,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from shuangliang.core.previous import previous_value
 from shuangliang.register.models import Union
 from shuangliang.statistics import figures as layer
 from shuangliang.statistics import tallies
@@ -143,11 +144,7 @@ def _rectification_changed(sender, instance: Rectification, **kwargs) -> None:
 
 
 def _union_saving(sender, instance: Union, **kwargs) -> None:
-    instance._tally_old_federation_id = (
-        Union.objects.filter(pk=instance.pk).values_list("federation_id", flat=True).first()
-        if instance.pk
-        else None
-    )
+    instance._tally_old_federation_id = previous_value(instance, "federation_id")
 
 
 def _union_saved(sender, instance: Union, created: bool = False, **kwargs) -> None:

@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 
+from shuangliang.core.previous import previous_value
 from shuangliang.statistics import tallies
 
 from .breakdowns import GroupRow, collect
@@ -175,13 +176,7 @@ def _from_tallies(query: Query, group: str | None) -> dict[Any, Counts]:
 
 
 def _appeal_saving(sender, instance, **kwargs) -> None:
-    instance._tally_old_federation_id = (
-        sender.objects.filter(pk=instance.pk)
-        .values_list("handling_federation_id", flat=True)
-        .first()
-        if instance.pk
-        else None
-    )
+    instance._tally_old_federation_id = previous_value(instance, "handling_federation_id")
 
 
 def _appeal_changed(sender, instance, **kwargs) -> None:
