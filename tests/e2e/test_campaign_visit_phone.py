@@ -74,8 +74,11 @@ def test_cadre_logs_a_visit_from_a_phone(demo, live_server, phone_page, log_in, 
 
 def test_county_timeline_shows_targets_per_township(demo, live_server, page, log_in):
     log_in(page, "county", PASSWORD)
-    page.click("nav.mainnav a[href$='/campaign/']")
-    page.click("#campaign-table a")
+    # Each click loads a new page: wait for it, or the checks below read a page still loading.
+    with page.expect_navigation():
+        page.click("nav.mainnav a[href$='/campaign/']")
+    with page.expect_navigation():
+        page.click("#campaign-table a")
     county = Federation.objects.get(division_code="999001")
     campaign = Campaign.objects.get(federation=county)
     assert page.url.endswith(campaign.get_absolute_url())

@@ -104,7 +104,8 @@ def test_county_imports_searches_across_scripts_and_exports(
     # Search in Traditional script for the name registered in Simplified.
     page.goto(f"{live_server.url}/enterprises/")
     page.fill("input[name=q]", "新紀元紡織")
-    page.click("form.filters button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
     rows = page.locator("#enterprise-table tbody tr")
     assert rows.count() == 1
     assert rows.first.inner_text().startswith(NEW_FIRM)
