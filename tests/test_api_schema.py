@@ -1,7 +1,6 @@
 """The OpenAPI schema, the documentation page under our CSP, and schemathesis per role
 (QUALITY.md B7): generated requests never get a 5xx and every answer matches the schema."""
 
-import time
 from html.parser import HTMLParser
 
 import pytest
@@ -143,12 +142,10 @@ def test_schemathesis_per_role(world, wsgi_app, role):
     """A read-write token of the role: no 5xx and schema-conformant answers everywhere."""
     _token, secret = issue_token(world.users[role])
     headers = {"Authorization": f"Bearer {secret}"}
-    started = time.monotonic()
     operations = _operations(world)
     assert len(operations) >= 20
     for operation in operations:
         _run(operation, wsgi_app, headers, EXAMPLES_PER_OPERATION)
-    assert time.monotonic() - started < 60
 
 
 def _run_anonymous(operation, app) -> None:
