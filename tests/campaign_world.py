@@ -19,7 +19,7 @@ from shuangliang.campaign.models import (
 )
 from shuangliang.campaign.plan_templates import DOUBLE_BRIGHT_SEED
 from shuangliang.campaign.services import campaign_instantiate
-from shuangliang.register.models import add_months
+from shuangliang.core.months import add_months
 
 
 def campaign_world_objects(*, c1, e2, cadre) -> dict:

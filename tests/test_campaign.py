@@ -34,7 +34,8 @@ from shuangliang.campaign.models import (
 from shuangliang.campaign.plan_templates import DOUBLE_BRIGHT_SEED
 from shuangliang.core.actionlog import history_for
 from shuangliang.core.models import Membership
-from shuangliang.register.models import Enterprise, add_months
+from shuangliang.core.months import add_months
+from shuangliang.register.models import Enterprise
 from shuangliang.register.selectors import stats_summary
 
 from .conftest import client_for

@@ -28,8 +28,8 @@ from shuangliang.campaign.publicity_services import (
 )
 from shuangliang.campaign.services import CampaignError
 from shuangliang.core.models import ActionLogEntry
+from shuangliang.core.months import add_months
 from shuangliang.core.pdf import Flow, FlowStyle, Layout, Text, render
-from shuangliang.register.models import add_months
 from shuangliang.register.selectors import stats_summary
 
 from .test_demo import demo_db  # noqa: F401  (the class-scoped demo fixture)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shuangliang.appeals.models import Appeal
 from shuangliang.appeals.selectors import appeal_figures_for
+from shuangliang.core.months import add_months, month_start
 from shuangliang.register.models import (
     CollectiveContract,
     ContractKind,
@@ -26,12 +27,7 @@ from shuangliang.register.models import (
 from shuangliang.statistics import figures as fig
 from shuangliang.statistics.models import MonthlySnapshot, StatisticsSettings
 from shuangliang.statistics.reports import REPORT_COLUMNS, statistical_report
-from shuangliang.statistics.snapshots import (
-    add_months,
-    month_start,
-    snapshots_backfill,
-    snapshots_take,
-)
+from shuangliang.statistics.snapshots import snapshots_backfill, snapshots_take
 
 from .appeals_world import submit
 from .conftest import client_for

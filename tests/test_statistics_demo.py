@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from shuangliang.core.months import add_months, month_start
 from shuangliang.statistics.models import MonthlySnapshot
-from shuangliang.statistics.snapshots import add_months, month_start
 
 from .test_demo import county, demo_db  # noqa: F401  (the class-scoped demo fixture)
 

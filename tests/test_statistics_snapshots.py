@@ -7,19 +7,14 @@ import datetime
 from django.utils import timezone
 
 from shuangliang.core.models import ActionLogEntry
+from shuangliang.core.months import add_months, month_end, month_start
 from shuangliang.doublebright.models import DoubleBrightStatus
 from shuangliang.doublebright.status_services import status_transition
 from shuangliang.register import services as register_services
 from shuangliang.register.models import OperatingStatus, Union
 from shuangliang.statistics import figures as fig
 from shuangliang.statistics.models import MonthlySnapshot
-from shuangliang.statistics.snapshots import (
-    add_months,
-    month_end,
-    month_start,
-    snapshots_backfill,
-    snapshots_take,
-)
+from shuangliang.statistics.snapshots import snapshots_backfill, snapshots_take
 
 from .test_double_bright_status import confirmed
 

@@ -51,6 +51,7 @@ from shuangliang.appeals.models import (
 from shuangliang.appeals.selectors import tracking_hash
 from shuangliang.appeals.workdays import _is_working as is_working
 from shuangliang.core.models import ActionLogEntry, Membership
+from shuangliang.core.months import add_months
 from shuangliang.core.text import search_key
 from shuangliang.doublebright.models import Credential, DoubleBrightStatus, UnionPage
 from shuangliang.register import stored_figures
@@ -69,7 +70,6 @@ from shuangliang.register.models import (
     Position,
     Union,
     _path_segment,
-    add_months,
 )
 from shuangliang.register.officer_changes import refresh_officers_changed
 from shuangliang.register.validators import CREDIT_CODE_ALPHABET, credit_code_check_character

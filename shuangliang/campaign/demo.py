@@ -9,7 +9,8 @@ import random
 from django.utils import timezone
 
 from shuangliang.core.actionlog import build_entry
-from shuangliang.register.models import FOCUS_TAGS, Federation, add_months
+from shuangliang.core.months import add_months, month_start
+from shuangliang.register.models import FOCUS_TAGS, Federation
 
 from .models import (
     Assignment,
@@ -57,7 +58,7 @@ def build_campaign_demo(
     """Write the county's campaign and field work; action log entries go into `log`."""
     rng = random.Random(SEED)
     today = timezone.localdate()
-    starts_on = add_months(today.replace(day=1), -(TODAY_IN_MONTH - 1))
+    starts_on = add_months(month_start(today), -(TODAY_IN_MONTH - 1))
     campaign = campaign_instantiate(
         actor=users["county"],
         federation=county,

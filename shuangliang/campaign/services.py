@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from shuangliang.core.actionlog import changes, log_action, snapshot
 from shuangliang.core.images import clean_image
+from shuangliang.core.months import add_months
 from shuangliang.register import services as register_services
-from shuangliang.register.models import FOCUS_TAGS, Enterprise, Federation, add_months
+from shuangliang.register.models import FOCUS_TAGS, Enterprise, Federation
 
 from .models import (
     Assignment,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shuangliang.core.months import add_months
 from shuangliang.core.text import search_key
 
 from .validators import (
@@ -667,14 +668,3 @@ class ContractStepRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} {self.reached_on}"
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)

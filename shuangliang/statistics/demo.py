@@ -2,11 +2,12 @@
 demo records (founding, signing, confirmation, appeals, visits) and this month taken from the
 register, so "coverage over time" and "change since last month" have something to show."""
 
+from shuangliang.core.months import month_start
 from shuangliang.register.demo.data import COUNTY_CODE
 from shuangliang.register.models import Federation
 
 from .models import MonthlySnapshot
-from .snapshots import month_start, snapshots_backfill, snapshots_take
+from .snapshots import snapshots_backfill, snapshots_take
 
 DEMO_MONTHS = 12
 

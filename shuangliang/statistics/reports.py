@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuangliang.core.months import month_start
 from shuangliang.register.models import Federation
 
 from . import figures as fig
-from .snapshots import month_start, snapshot_history
+from .snapshots import snapshot_history
 
 # The columns federations exchange upwards, in order.
 REPORT_COLUMNS = (

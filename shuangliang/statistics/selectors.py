@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuangliang.core.access import scope_for, visible
+from shuangliang.core.months import add_months, month_start
 from shuangliang.register.models import Federation
 
 from . import figures as fig
 from .models import StatisticsSettings
-from .snapshots import add_months, month_start, snapshot_figures, snapshot_history
+from .snapshots import snapshot_figures, snapshot_history
 
 HISTORY_MONTHS = 12
 

@@ -26,6 +26,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from shuangliang.core.months import add_months, month_end, month_start
 from shuangliang.register.models import Federation
 
 from .figures import counts_for_every_federation, derive
@@ -33,19 +34,6 @@ from .figures.history import SOURCES
 from .models import MonthlySnapshot
 
 Source = MonthlySnapshot.Source
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(month: datetime.date, months: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return add_months(month, 1) - datetime.timedelta(days=1)
 
 
 def parse_month(value: str) -> datetime.date | None:

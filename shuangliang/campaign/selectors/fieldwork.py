@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from shuangliang.core.access import visible
+from shuangliang.core.months import month_start
 from shuangliang.register.models import (
     PATH_SEGMENT_WIDTH,
     Enterprise,
@@ -254,7 +255,7 @@ def fieldwork_figures(
     A fixed number of queries, whatever the number of rows."""
     today = _today()
     since = today - datetime.timedelta(days=days - 1)
-    month_start = today.replace(day=1)
+    this_month = month_start(today)
 
     assignments = visible(Assignment.objects.all(), user).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=since), starts_on__lte=today
@@ -332,11 +333,11 @@ def fieldwork_figures(
     }
     visit_counts = {
         row["enterprise__federation_id"]: row
-        for row in visits.filter(visited_on__gte=min(since, month_start))
+        for row in visits.filter(visited_on__gte=min(since, this_month))
         .values("enterprise__federation_id")
         .annotate(
             window=Count("pk", filter=Q(visited_on__gte=since)),
-            month=Count("pk", filter=Q(visited_on__gte=month_start)),
+            month=Count("pk", filter=Q(visited_on__gte=this_month)),
         )
     }
     place_follow_ups = {

@@ -16,6 +16,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from shuangliang.core.access import scope_for, visible
+from shuangliang.core.months import add_months, month_end, month_start
 from shuangliang.register.models import (
     PATH_SEGMENT_WIDTH,
     Federation,
@@ -164,15 +165,11 @@ MAX_MONTH_COLUMNS = 60
 
 
 def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, day = [], start.replace(day=1)
+    months, day = [], month_start(start)
     while day <= end and len(months) < MAX_MONTH_COLUMNS:
         months.append(day)
-        day = (day + datetime.timedelta(days=32)).replace(day=1)
+        day = add_months(day, 1)
     return months
-
-
-def _month_end(first: datetime.date) -> datetime.date:
-    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 def lower_federations(*, user, campaign: Campaign) -> QuerySet[Federation]:
@@ -191,7 +188,7 @@ def campaign_timeline(*, user, campaign: Campaign, today: datetime.date | None =
     today = today or _today()
     phases = list(campaign.phases.all())
     month_starts = _month_starts(campaign.starts_on, campaign.ends_on)
-    months = [MonthColumn(m, m <= today <= _month_end(m)) for m in month_starts]
+    months = [MonthColumn(m, m <= today <= month_end(m)) for m in month_starts]
     top = [p for p in phases if p.parent_id is None]
     rows = []
     for phase in top:
@@ -202,7 +199,7 @@ def campaign_timeline(*, user, campaign: Campaign, today: datetime.date | None =
                     is_stage=item.parent_id is not None,
                     cells=[
                         (
-                            item.starts_on <= _month_end(m.start) and item.ends_on >= m.start,
+                            item.starts_on <= month_end(m.start) and item.ends_on >= m.start,
                             m.is_today,
                         )
                         for m in months

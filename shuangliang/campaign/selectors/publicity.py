@@ -7,7 +7,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from shuangliang.core.access import scope_for, visible
-from shuangliang.register.models import Federation, add_months
+from shuangliang.core.months import add_months, month_start
+from shuangliang.register.models import Federation
 
 from ..models import NewsItem, NewsPhoto
 
@@ -61,7 +62,7 @@ def news_public_photo(*, federation: Federation, item_pk, photo_pk) -> NewsPhoto
 def news_month_items(*, federation: Federation, month: datetime.date) -> list[NewsItem]:
     """The federation's items published in the month (as the public sees them), oldest first:
     the news of a monthly bulletin."""
-    start = month.replace(day=1)
+    start = month_start(month)
     return list(
         _public(federation)
         .filter(published_on__gte=start, published_on__lt=add_months(start, 1))

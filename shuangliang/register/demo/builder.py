@@ -17,6 +17,7 @@ from shuangliang.campaign.demo import build_campaign_demo
 from shuangliang.campaign.models import Assignment, WorkTeam
 from shuangliang.core.actionlog import build_entry
 from shuangliang.core.models import ActionLogEntry, Membership
+from shuangliang.core.months import add_months
 from shuangliang.core.text import search_key
 from shuangliang.register import stored_figures
 from shuangliang.register.models import (
@@ -32,7 +33,6 @@ from shuangliang.register.models import (
     Person,
     Position,
     Union,
-    add_months,
 )
 from shuangliang.register.officer_changes import refresh_officers_changed
 from shuangliang.register.selectors import stats_summary
