@@ -8,13 +8,16 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from shuangliang.bench.generator import SCALES, generate_province
 from shuangliang.standards import results, selectors, services
-from shuangliang.standards.models import Inspection
+from shuangliang.standards.models import Grade, Inspection
 from shuangliang.statistics import figures as fig
 
+from .conftest import client_for
 from .standards_world import _answer_all
 
 
@@ -133,3 +136,66 @@ def test_the_demo_and_the_generator_store_them(db):
     generate_province(scale=SCALES["tiny"], seed=5, province_code="980000")
     assert assert_stored_equals_derived() > 0
     call_command("check_stored_figures", stdout=io.StringIO())
+
+
+def _dashboard_grades(world, role, federation) -> tuple[list[dict] | None, str]:
+    response = client_for(world, role).get(reverse("statistics:dashboard", args=[federation.pk]))
+    assert response.status_code == 200
+    return response.context["charts"]["grades"], response.content.decode()
+
+
+def test_the_dashboard_draws_the_grades_and_each_leads_to_its_results(world):
+    """The grade chart counts this year's results per grade as the user sees them, from the
+    tallies for a whole node and live for a part of it, and each grade leads to a results
+    list of exactly that many unions of that grade."""
+    submit(world, world.u2, failing=0)  # U2 (township T2) passes; U1 keeps its failed check
+    year = timezone.localdate().year
+    for role, federation in (("county_c1", world.c1), ("township_t1", world.t1)):
+        user = world.users[role]
+        grades, html = _dashboard_grades(world, role, federation)
+        expected = selectors.grade_distribution(federation=federation, year=year, user=user)
+        assert [g["grade"] for g in grades] == list(Grade.values)  # best first
+        assert {g["grade"]: g["value"] for g in grades} == expected
+        assert 'data-chart="grades"' in html
+        client = client_for(world, role)
+        for g in grades:
+            assert f'href="{escape(g["url"])}"' in html
+            page = client.get(g["url"])
+            assert page.status_code == 200
+            rows = page.context["rows"]
+            assert page.context["page"].paginator.count == len(rows) == g["value"]
+            assert {row.grade for row in rows} <= {g["grade"]}
+    # The township's user does not see T2's result.
+    grades, _html = _dashboard_grades(world, "township_t1", world.t1)
+    assert sum(g["value"] for g in grades) == 1
+    county_grades, _html = _dashboard_grades(world, "county_c1", world.c1)
+    assert sum(g["value"] for g in county_grades) == 2
+
+
+def test_the_dashboard_says_when_there_are_no_results_yet(world):
+    Inspection.objects.all().delete()
+    grades, html = _dashboard_grades(world, "county_c1", world.c1)
+    assert grades is None
+    assert 'data-chart="grades"' not in html
+    assert "今年尚无检查结果" in html  # "No inspection results this year yet."
+
+
+def test_the_results_page_filters_by_grade_and_pages(world, settings):
+    settings.LIST_PAGE_SIZE = 1
+    submit(world, world.u2, failing=0)
+    client = client_for(world, "county_c1")
+    url = reverse("standards:results")
+    every = client.get(url, {"federation": world.c1.pk})
+    assert every.context["page"].paginator.count == 2
+    assert len(every.context["rows"]) == 1 and 'rel="next"' in every.content.decode()
+    second = client.get(url, {"federation": world.c1.pk, "page": 2})
+    assert {r.union_id for r in every.context["rows"] + second.context["rows"]} == {
+        world.u1.pk,
+        world.u2.pk,
+    }
+    failed = Inspection.objects.get(pk=world.inspection_done.pk).grade
+    only = client.get(url, {"federation": world.c1.pk, "grade": failed})
+    assert [r.union_id for r in only.context["rows"]] == [world.u1.pk]
+    # An unknown grade is no filter at all.
+    unknown = client.get(url, {"federation": world.c1.pk, "grade": "<b>"})
+    assert unknown.context["grade"] == "" and unknown.context["page"].paginator.count == 2

@@ -9,10 +9,10 @@ tallies (shuangliang.statistics.tallies).
   a past day: the states of a past day are not kept).
 
 Today's figures of a whole node are summed from two tallies per federation of the union:
-results per year, and open rectifications per deadline. Their rows are rewritten with every
-save and delete of an inspection (after `results` rewrote the stored result flags) and of a
-rectification, and for both federations when a union moves (or for its federation when it is
-deleted, with its inspections and rectifications).
+results per year and grade, and open rectifications per deadline. Their rows are rewritten
+with every save and delete of an inspection (after `results` rewrote the stored result
+flags) and of a rectification, and for both federations when a union moves (or for its
+federation when it is deleted, with its inspections and rectifications).
 """
 
 from typing import Any
@@ -42,24 +42,30 @@ def _merge(results: dict, tasks: dict) -> dict[Any, dict]:
     return out
 
 
+def _result_counts() -> dict:
+    return {
+        "standard_assessed": Count("pk"),
+        "standard_compliant": Count("pk", filter=Q(grade__in=PASSING_GRADES)),
+    }
+
+
 def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | None:
-    """Results and rectifications of the place, grouped by the union's federation."""
+    """Results and rectifications of the place, grouped by the union's federation; or the
+    results by grade (a rectification has no grade: its counts are None there)."""
+    if dimension == layer.GRADE:
+        if tallies.usable(query):
+            out = _results_from_tally(query, "grade")
+        else:
+            out = layer.grouped(_results(query), "grade", _result_counts())
+        for counts in out.values():
+            counts.update(rectifications_open=None, rectifications_overdue=None)
+        return out
     if dimension not in (layer.ALL, layer.PLACE):
         return None
     if tallies.usable(query):
         return _from_tallies(query, None if dimension == layer.ALL else "federation_id")
     field = None if dimension == layer.ALL else "union__federation_id"
-    results = results_queryset(
-        year=query.day.year, federation=query.root, user=query.user, as_of=query.as_of
-    )
-    out = layer.grouped(
-        results,
-        field,
-        {
-            "standard_assessed": Count("pk"),
-            "standard_compliant": Count("pk", filter=Q(grade__in=PASSING_GRADES)),
-        },
-    )
+    out = layer.grouped(_results(query), field, _result_counts())
     if query.as_of is not None:
         for counts in out.values():
             counts.update(rectifications_open=None, rectifications_overdue=None)
@@ -76,13 +82,19 @@ def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | 
     return _merge(out, tasks)
 
 
+def _results(query: layer.Query):
+    return results_queryset(
+        year=query.day.year, federation=query.root, user=query.user, as_of=query.as_of
+    )
+
+
 # Tallies ----------------------------------------------------------------------------------
 
 RESULT_TALLY = tallies.TallySpec(
     tally="statistics.ResultTally",
     source=lambda apps: apps.get_model("standards", "Inspection").objects.filter(is_result=True),
     federation_field="union__federation_id",
-    key_expressions=lambda: {"year": F("year")},
+    key_expressions=lambda: {"year": F("year"), "grade": F("grade")},
     counts=lambda: {
         "assessed": Count("pk"),
         "compliant": Count("pk", filter=Q(grade__in=PASSING_GRADES)),
@@ -99,15 +111,13 @@ RECTIFICATION_TALLY = tallies.TallySpec(
 )
 
 
-def _from_tallies(query: layer.Query, group: str | None) -> dict[Any, dict]:
-    from shuangliang.statistics.models import RectificationTally, ResultTally
+def _results_from_tally(query: layer.Query, group: str | None) -> dict[Any, dict]:
+    from shuangliang.statistics.models import ResultTally
 
     results = ResultTally.objects.filter(year=query.day.year)
-    tasks = RectificationTally.objects.all()
     if query.root is not None:
         results = results.filter(federation__path__startswith=query.root.path)
-        tasks = tasks.filter(federation__path__startswith=query.root.path)
-    out = layer.grouped(
+    return layer.grouped(
         results,
         group,
         {
@@ -115,6 +125,15 @@ def _from_tallies(query: layer.Query, group: str | None) -> dict[Any, dict]:
             "standard_compliant": Coalesce(Sum("compliant"), 0),
         },
     )
+
+
+def _from_tallies(query: layer.Query, group: str | None) -> dict[Any, dict]:
+    from shuangliang.statistics.models import RectificationTally
+
+    tasks = RectificationTally.objects.all()
+    if query.root is not None:
+        tasks = tasks.filter(federation__path__startswith=query.root.path)
+    out = _results_from_tally(query, group)
     counted = layer.grouped(
         tasks,
         group,

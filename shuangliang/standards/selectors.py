@@ -283,6 +283,29 @@ def results_queryset(
     return qs.filter(pk=results.latest_result_pk(year, as_of=as_of))
 
 
+def union_results_queryset(
+    *,
+    federation: Federation,
+    year: int,
+    standard: Standard | None = None,
+    user=None,
+    grade: str | None = None,
+) -> QuerySet[Inspection]:
+    """The result of each union of the subtree for the year (one per union and standard),
+    of one grade when given, best first (percentage, then fewer failed mandatory items, then
+    union name). Each row carries `union` (with `federation`), `version` (with `standard`),
+    `percent`, `grade`, `mandatory_failed`, `submitted_at` and `self_percent` (its
+    self-check, or None); `with_gap` adds the gap to the rows read."""
+    qs = results_queryset(year=year, federation=federation, standard=standard, user=user)
+    if grade:
+        qs = qs.filter(grade=grade)
+    return (
+        qs.select_related("union__federation", "version__standard")
+        .annotate(self_percent=self_check_percent_subquery())
+        .order_by("-percent", "mandatory_failed", "union__name", "union_id")
+    )
+
+
 def union_results(
     *,
     federation: Federation,
@@ -290,17 +313,10 @@ def union_results(
     standard: Standard | None = None,
     user=None,
 ) -> list[Inspection]:
-    """The result of each union of the subtree for the year (one per union and standard),
-    best first (percentage, then fewer failed mandatory items, then union name). Each row
-    carries `union` (with `federation`), `version` (with `standard`), `percent`, `grade`,
-    `mandatory_failed`, `submitted_at` and `self_percent` (its self-check, or None)."""
-    qs = (
-        results_queryset(year=year, federation=federation, standard=standard, user=user)
-        .select_related("union__federation", "version__standard")
-        .annotate(self_percent=self_check_percent_subquery())
-        .order_by("-percent", "mandatory_failed", "union__name", "union_id")
+    """Every row of `union_results_queryset`, with the gap to the self-check."""
+    return with_gap(
+        list(union_results_queryset(federation=federation, year=year, standard=standard, user=user))
     )
-    return with_gap(list(qs))
 
 
 def grade_distribution(

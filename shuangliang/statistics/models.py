@@ -99,12 +99,14 @@ class AppealTally(models.Model):
 
 
 class ResultTally(models.Model):
-    """The inspection results of a year of the unions of a federation (standards.tallies)."""
+    """The inspection results of a year of the unions of a federation, per grade
+    (standards.figures)."""
 
     federation = models.ForeignKey(
         "register.Federation", on_delete=models.CASCADE, related_name="+"
     )
     year = models.PositiveSmallIntegerField()
+    grade = models.CharField(max_length=16)  # standards.models.Grade
     assessed = models.PositiveIntegerField()
     compliant = models.PositiveIntegerField()
 

@@ -200,6 +200,7 @@ def dashboard(*, user, federation: Federation, today: datetime.date | None = Non
         rows = fig.figures_by(user=user, federation=federation, dimension=dimension)
         breakdowns.append(_breakdown(dimension, rows, ENTERPRISE_TABLE_KEYS, base, False))
     categories = fig.figures_by(user=user, federation=federation, dimension=fig.CATEGORY)
+    grades = fig.figures_by(user=user, federation=federation, dimension=fig.GRADE)
     charts = _charts(
         federation=federation,
         figures=figures,
@@ -207,6 +208,7 @@ def dashboard(*, user, federation: Federation, today: datetime.date | None = Non
         this_month=this_month,
         place_rows=place_rows,
         categories=categories,
+        grades=grades,
         targets=targets,
     )
     return Dashboard(
@@ -239,7 +241,9 @@ def _breakdown(dimension, rows, keys, base: dict, with_total: bool) -> Breakdown
     return Breakdown(dimension, str(fig.DIMENSIONS[dimension]), keys, out, total)
 
 
-def _charts(*, federation, figures, history, this_month, place_rows, categories, targets) -> dict:
+def _charts(
+    *, federation, figures, history, this_month, place_rows, categories, grades, targets
+) -> dict:
     months = sorted(history)
     series = {key: [] for key in ("coverage_rate", "three_contracts_rate", "double_bright_rate")}
     labels = []
@@ -295,8 +299,26 @@ def _charts(*, federation, figures, history, this_month, place_rows, categories,
             {"name": row.label, "value": row.figures.get("appeals_received") or 0}
             for row in categories
         ],
-        "grades": None,  # standards and inspections (issue 5) are not measured yet
+        # This year's inspection results by grade, best first, each with the list behind it;
+        # None (an empty state) when there are none yet.
+        "grades": [
+            {
+                "grade": row.key,
+                "name": row.label,
+                "value": row.figures["standard_assessed"],
+                "url": _results_url(federation, this_month.year, row.key),
+            }
+            for row in grades
+        ]
+        if any(row.figures["standard_assessed"] for row in grades)
+        else None,
     }
+
+
+def _results_url(federation: Federation, year: int, grade: str) -> str:
+    """The results page's list of the node's unions of the grade in the year."""
+    query = urlencode({"federation": federation.pk, "year": year, "grade": grade})
+    return f"{reverse('standards:results')}?{query}"
 
 
 def _percent(value) -> float | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shuangliang.backoffice.views.common import paginate_keys_first, require_any_scope
+from shuangliang.backoffice.views.common import paginate, paginate_keys_first, require_any_scope
 from shuangliang.core.access import can, get_visible_or_404, visible
 from shuangliang.core.actionlog import history_for
 from shuangliang.register.models import Federation
@@ -26,7 +26,8 @@ from ..selectors import (
     overdue_q,
     rectification_rows,
     rectifications_visible,
-    union_results,
+    union_results_queryset,
+    with_gap,
 )
 from .common import require_reader, serve_photo
 
@@ -51,6 +52,10 @@ def results(request: HttpRequest) -> HttpResponse:
         standard = standards.filter(pk=request.GET["standard"]).first()
     kwargs = {"federation": federation, "year": year, "standard": standard, "user": request.user}
     distribution = grade_distribution(**kwargs)
+    grade = request.GET.get("grade", "")
+    grade = grade if grade in Grade.values else ""
+    page = paginate(request, union_results_queryset(**kwargs, grade=grade))
+    rows = with_gap(list(page.object_list))
     return render(
         request,
         "standards/results.html",
@@ -60,8 +65,11 @@ def results(request: HttpRequest) -> HttpResponse:
             "year": year,
             "standard": standard,
             "standards": standards,
-            "rows": union_results(**kwargs),
-            "distribution": [(Grade(g).label, n) for g, n in distribution.items()],
+            "grade": grade,
+            "grades": Grade.choices,
+            "page": page,
+            "rows": rows,
+            "distribution": [(g, Grade(g).label, n) for g, n in distribution.items()],
             "counts": inspected_counts(**kwargs),
             # Per township (or lower federation): this year's figures of the figure layer.
             "places": fig.figures_by(user=request.user, federation=federation, dimension=fig.PLACE)

@@ -61,17 +61,44 @@
     };
   }
 
+  // Best grade first: green, blue, amber, red (the grade tags' colours). A bar leads to the
+  // results of its grade.
+  var GRADE_COLOURS = { model: "#1e7b45", qualified: "#1d4f91", basic: "#b08800", not_qualified: "#b3261e" };
+
+  function gradesOption(data) {
+    return {
+      tooltip: { trigger: "item" },
+      grid: { left: 40, right: 12, top: 24, bottom: 32 },
+      xAxis: { type: "category", data: data.map(function (g) { return g.name; }), axisLabel: { interval: 0, fontSize: 11 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{
+        type: "bar", barMaxWidth: 48, cursor: "pointer",
+        label: { show: true, position: "top" },
+        data: data.map(function (g) {
+          return { value: g.value, url: g.url, itemStyle: { color: GRADE_COLOURS[g.grade] || "#666666" } };
+        })
+      }]
+    };
+  }
+
+  var CLICKS = {
+    grades: function (params) { if (params.data && params.data.url) window.location.href = params.data.url; }
+  };
+
   ready(function () {
     var source = document.getElementById("chart-data");
     if (!source || typeof echarts === "undefined") return;
     var data = JSON.parse(source.textContent);
-    var builders = { history: historyOption, places: placesOption, categories: categoriesOption };
+    var builders = {
+      history: historyOption, places: placesOption, categories: categoriesOption, grades: gradesOption
+    };
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var name = el.getAttribute("data-chart");
       if (!builders[name] || data[name] == null) return;
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(builders[name](data[name]));
+      if (CLICKS[name]) chart.on("click", CLICKS[name]);
       charts.push(chart);
     });
     window.addEventListener("resize", function () {
