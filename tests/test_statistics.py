@@ -428,3 +428,31 @@ def test_open_data_setting_is_changed_by_staff_and_logged(world):
     assert response.status_code == 302
     assert StatisticsSettings.objects.get(federation=world.city).open_data
     assert ActionLogEntry.objects.filter(action_type="statistics.open_data.published").count() == 1
+
+
+def test_grade_figures_are_the_standards_grades():
+    """The layer's per-grade counts name the standards app's grades, best first, with its
+    labels; the dashboard's chart and the report's columns follow this order."""
+    from shuangliang.standards.models import Grade
+
+    assert [grade for grade, _label in fig.GRADES] == list(Grade.values)
+    assert [str(label) for _grade, label in fig.GRADES] == [str(label) for label in Grade.labels]
+    assert all(fig.FIGURES_BY_KEY[key].kind == "count" for key in fig.GRADE_FIGURE_KEYS)
+    assert set(fig.GRADE_FIGURE_KEYS) <= set(REPORT_COLUMNS)
+
+
+def test_report_counts_each_townships_results_per_grade(world):
+    """A report row's grade columns are the township's results of each grade, and add up to
+    its results in all."""
+    from shuangliang.standards import selectors as standards_selectors
+
+    report = statistical_report(federation=world.c1, user=world.users["county_c1"])
+    year = timezone.localdate().year
+    for row in report.rows:
+        # Townships only: the row of what sits directly under the county counts no township.
+        if row.federation is None or row.federation == world.c1 or row.figures is None:
+            continue
+        expected = standards_selectors.grade_distribution(federation=row.federation, year=year)
+        assert {g: row.figures[f"standard_{g}"] for g in expected} == expected
+        assert sum(expected.values()) == row.figures["standard_assessed"]
+    assert report.total.figures["standard_not_qualified"] == 1  # the world's failed check

@@ -5,6 +5,8 @@ tallies (shuangliang.statistics.tallies).
   inspector's check per standard), counted by the union's federation;
 - standard_compliant: those graded model or qualified (standard_compliance_rate is their
   share, derived by the layer);
+- standard_model, standard_qualified, standard_basic, standard_not_qualified: those of each
+  grade (the dashboard's grade chart, the report's columns);
 - rectifications_open / rectifications_overdue: open now, and past their deadline (None for
   a past day: the states of a past day are not kept).
 
@@ -26,16 +28,17 @@ from shuangliang.register.models import Union
 from shuangliang.statistics import figures as layer
 from shuangliang.statistics import tallies
 
-from .models import PASSING_GRADES, Inspection, Rectification
+from .models import PASSING_GRADES, Grade, Inspection, Rectification
 from .selectors import overdue_q, results_queryset
 
-KEYS = ("standard_assessed", "standard_compliant", "rectifications_open", "rectifications_overdue")
+RESULT_KEYS = ("standard_assessed", "standard_compliant", *layer.GRADE_FIGURE_KEYS)
+KEYS = (*RESULT_KEYS, "rectifications_open", "rectifications_overdue")
 
 
 def _merge(results: dict, tasks: dict) -> dict[Any, dict]:
     out = results
     for key, counts in tasks.items():
-        out.setdefault(key, {"standard_assessed": 0, "standard_compliant": 0}).update(counts)
+        out.setdefault(key, dict.fromkeys(RESULT_KEYS, 0)).update(counts)
     for counts in out.values():
         counts.setdefault("rectifications_open", 0)
         counts.setdefault("rectifications_overdue", 0)
@@ -46,20 +49,13 @@ def _result_counts() -> dict:
     return {
         "standard_assessed": Count("pk"),
         "standard_compliant": Count("pk", filter=Q(grade__in=PASSING_GRADES)),
+        **{f"standard_{grade}": Count("pk", filter=Q(grade=grade)) for grade in Grade.values},
     }
 
 
 def standards_provider(query: layer.Query, dimension: str) -> dict[Any, dict] | None:
-    """Results and rectifications of the place, grouped by the union's federation; or the
-    results by grade (a rectification has no grade: its counts are None there)."""
-    if dimension == layer.GRADE:
-        if tallies.usable(query):
-            out = _results_from_tally(query, "grade")
-        else:
-            out = layer.grouped(_results(query), "grade", _result_counts())
-        for counts in out.values():
-            counts.update(rectifications_open=None, rectifications_overdue=None)
-        return out
+    """Results (in all and per grade) and rectifications of the place, grouped by the
+    union's federation."""
     if dimension not in (layer.ALL, layer.PLACE):
         return None
     if tallies.usable(query):
@@ -123,6 +119,10 @@ def _results_from_tally(query: layer.Query, group: str | None) -> dict[Any, dict
         {
             "standard_assessed": Coalesce(Sum("assessed"), 0),
             "standard_compliant": Coalesce(Sum("compliant"), 0),
+            **{
+                f"standard_{grade}": Coalesce(Sum("assessed", filter=Q(grade=grade)), 0)
+                for grade in Grade.values
+            },
         },
     )
 

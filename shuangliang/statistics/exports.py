@@ -8,6 +8,7 @@ from shuangliang.core.exports import Exporter
 from shuangliang.core.pdf import FIELDS, Layout, Line, Repeat, Text, render
 from shuangliang.core.pdf.fields import Field
 
+from . import figures as fig
 from .reports import REPORT_COLUMNS, Report, display_value, export_value
 
 
@@ -57,7 +58,8 @@ INK = "#1a1a1a"
 GREY = "#666666"
 RED = "#c8102e"
 PAGE_W, PAGE_H = 297, 210  # A4 landscape
-LEFT, PLACE_W, COLUMN_W = 12, 63, 22.2
+LEFT, PLACE_W = 12, 45
+COLUMN_W = (PAGE_W - 2 * LEFT - PLACE_W) / len(REPORT_COLUMNS)
 TABLE_TOP, ROW_H, ROWS_PER_PAGE = 42, 7, 21
 
 COLUMN_LABELS = {
@@ -70,6 +72,7 @@ COLUMN_LABELS = {
     "double_bright_compliant": _("Double Bright"),
     "double_bright_rate": _("Double Bright rate"),
     "standard_compliance_rate": _("Standard compliance"),
+    **{key: fig.FIGURES_BY_KEY[key].label for key in fig.GRADE_FIGURE_KEYS},
     "appeals_received": _("Appeals"),
 }
 

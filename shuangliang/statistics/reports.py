@@ -25,6 +25,7 @@ REPORT_COLUMNS = (
     "double_bright_compliant",
     "double_bright_rate",
     "standard_compliance_rate",
+    *fig.GRADE_FIGURE_KEYS,  # this year's results per grade
     "appeals_received",
 )
 COMPARED_RATES = (

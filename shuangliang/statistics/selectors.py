@@ -200,7 +200,6 @@ def dashboard(*, user, federation: Federation, today: datetime.date | None = Non
         rows = fig.figures_by(user=user, federation=federation, dimension=dimension)
         breakdowns.append(_breakdown(dimension, rows, ENTERPRISE_TABLE_KEYS, base, False))
     categories = fig.figures_by(user=user, federation=federation, dimension=fig.CATEGORY)
-    grades = fig.figures_by(user=user, federation=federation, dimension=fig.GRADE)
     charts = _charts(
         federation=federation,
         figures=figures,
@@ -208,7 +207,6 @@ def dashboard(*, user, federation: Federation, today: datetime.date | None = Non
         this_month=this_month,
         place_rows=place_rows,
         categories=categories,
-        grades=grades,
         targets=targets,
     )
     return Dashboard(
@@ -241,9 +239,7 @@ def _breakdown(dimension, rows, keys, base: dict, with_total: bool) -> Breakdown
     return Breakdown(dimension, str(fig.DIMENSIONS[dimension]), keys, out, total)
 
 
-def _charts(
-    *, federation, figures, history, this_month, place_rows, categories, grades, targets
-) -> dict:
+def _charts(*, federation, figures, history, this_month, place_rows, categories, targets) -> dict:
     months = sorted(history)
     series = {key: [] for key in ("coverage_rate", "three_contracts_rate", "double_bright_rate")}
     labels = []
@@ -299,26 +295,26 @@ def _charts(
             {"name": row.label, "value": row.figures.get("appeals_received") or 0}
             for row in categories
         ],
-        # This year's inspection results by grade, best first, each with the list behind it;
-        # None (an empty state) when there are none yet.
-        "grades": [
-            {
-                "grade": row.key,
-                "name": row.label,
-                "value": row.figures["standard_assessed"],
-                "url": _results_url(federation, this_month.year, row.key),
-            }
-            for row in grades
-        ]
-        if any(row.figures["standard_assessed"] for row in grades)
-        else None,
+        "grades": _grade_chart(federation, figures),
     }
 
 
-def _results_url(federation: Federation, year: int, grade: str) -> str:
-    """The results page's list of the node's unions of the grade in the year."""
-    query = urlencode({"federation": federation.pk, "year": year, "grade": grade})
-    return f"{reverse('standards:results')}?{query}"
+def _grade_chart(federation: Federation, figures: dict) -> list[dict] | None:
+    """This year's inspection results per grade, best first, each with the list behind it;
+    None (an empty state) when there are none yet."""
+    if not figures.get("standard_assessed"):
+        return None
+    out = []
+    for (grade, label), key in zip(fig.GRADES, fig.GRADE_FIGURE_KEYS, strict=True):
+        out.append(
+            {
+                "grade": grade,
+                "name": str(label),
+                "value": figures[key],
+                "url": list_url(fig.FIGURES_BY_KEY[key], {"federation": federation.pk}),
+            }
+        )
+    return out
 
 
 def _percent(value) -> float | None:

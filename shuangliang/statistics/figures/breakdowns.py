@@ -14,7 +14,6 @@ from .core import (
     ALL,
     CATEGORY,
     FOCUS,
-    GRADE,
     INDUSTRY,
     OWNERSHIP,
     OWNERSHIP_CLASSES,
@@ -112,9 +111,8 @@ def roll_up(
 
 def figures_by(*, user, federation: Federation, dimension: str) -> list[GroupRow]:
     """The subtree's figures broken down by place (its child federations, plus what sits
-    directly under it), industry, ownership, size band, focus tag, appeal category or the
-    grade of this year's inspection results; a constant number of queries whatever the size
-    of the subtree."""
+    directly under it), industry, ownership, size band, focus tag or appeal category; a
+    constant number of queries whatever the size of the subtree."""
     query = Query(user=user, root=federation)
     groups = collect(query, dimension)
     if dimension == PLACE:
@@ -142,11 +140,6 @@ def figures_by(*, user, federation: Federation, dimension: str) -> list[GroupRow
         names = dict(Category.objects.filter(pk__in=list(groups)).values_list("pk", "name"))
         for key, counts in sorted(groups.items(), key=lambda item: -item[1]["appeals_received"]):
             rows.append(GroupRow(key, names.get(key, "—"), derive(counts), {"category": key}))
-    elif dimension == GRADE:
-        from shuangliang.standards.models import Grade
-
-        for value, label in Grade.choices:  # best first
-            rows.append(GroupRow(value, str(label), derive(groups[value]), {"grade": value}))
     else:
         raise ValueError(f"unknown dimension {dimension!r}")
     return rows

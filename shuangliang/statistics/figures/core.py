@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shuangliang.core.access import visible
 from shuangliang.register.models import Federation
 
-PLACE, INDUSTRY, OWNERSHIP, SIZE, FOCUS, CATEGORY, ENTERPRISE, GRADE, ALL = (
+PLACE, INDUSTRY, OWNERSHIP, SIZE, FOCUS, CATEGORY, ENTERPRISE, ALL = (
     "place",
     "industry",
     "ownership",
@@ -22,11 +22,9 @@ PLACE, INDUSTRY, OWNERSHIP, SIZE, FOCUS, CATEGORY, ENTERPRISE, GRADE, ALL = (
     "focus",
     "category",
     "enterprise",
-    "grade",
     "all",
 )
-# The drill-downs of the dashboard (CATEGORY and ENTERPRISE are the appeals' own breakdowns,
-# GRADE the inspection results' own).
+# The drill-downs of the dashboard (CATEGORY and ENTERPRISE are the appeals' own breakdowns).
 DIMENSIONS = {
     PLACE: _("Township or park"),
     INDUSTRY: _("Industry section"),

@@ -48,6 +48,15 @@ def rate(
 
 ENTERPRISES = "backoffice:enterprise_list"
 OPERATING = {"status": OperatingStatus.IN_PRODUCTION.value}
+# This year's inspection results per grade, best first: (grade, label). The grades and
+# labels are standards.models.Grade's (tests/test_statistics.py checks they agree).
+GRADES = (
+    ("model", _("Model")),
+    ("qualified", _("Qualified")),
+    ("basic", _("Basically qualified")),
+    ("not_qualified", _("Not qualified")),
+)
+GRADE_FIGURE_KEYS = tuple(f"standard_{grade}" for grade, _label in GRADES)
 
 FIGURES: tuple[Figure, ...] = (
     count(
@@ -128,6 +137,17 @@ FIGURES: tuple[Figure, ...] = (
         "standards",
         "standard_compliant",
         "standard_assessed",
+    ),
+    *(
+        count(
+            f"standard_{grade}",
+            label,
+            "standards",
+            headline=False,
+            list_route="standards:results",
+            list_params={"grade": grade},
+        )
+        for grade, label in GRADES
     ),
     count(
         "rectifications_open",

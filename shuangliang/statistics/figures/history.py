@@ -43,6 +43,10 @@ SOURCES = {
     "visits_last_90_days": RECORD_DATES,
     "standard_assessed": RECORD_DATES,
     "standard_compliant": RECORD_DATES,
+    "standard_model": RECORD_DATES,  # results by grade: submission dates
+    "standard_qualified": RECORD_DATES,
+    "standard_basic": RECORD_DATES,
+    "standard_not_qualified": RECORD_DATES,
     "rectifications_open": NOT_KEPT,
     "rectifications_overdue": NOT_KEPT,
 }
