@@ -38,14 +38,14 @@
     }];
     if (data.target != null) {
       series[0].markLine = {
-        symbol: "none", label: { formatter: data.target + "%" },
+        symbol: "none", label: { formatter: data.target + "%", position: "insideEndTop" },
         lineStyle: { color: "#1a1a1a", type: "dashed" }, data: [{ yAxis: data.target }]
       };
     }
     return {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
-      legend: { bottom: 0 },
-      grid: { left: 40, right: 12, top: 16, bottom: 72 },
+      legend: { top: 0 },
+      grid: { left: 8, right: 12, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.names, axisLabel: { rotate: 40, interval: 0, fontSize: 10 } },
       yAxis: percentAxis(),
       series: series
@@ -68,8 +68,8 @@
   function gradesOption(data) {
     return {
       tooltip: { trigger: "item" },
-      grid: { left: 40, right: 12, top: 24, bottom: 32 },
-      xAxis: { type: "category", data: data.map(function (g) { return g.name; }), axisLabel: { interval: 0, fontSize: 11 } },
+      grid: { left: 40, right: 12, top: 24, bottom: 40 },
+      xAxis: { type: "category", data: data.map(function (g) { return g.name; }), axisLabel: { interval: 0, fontSize: 11, width: 64, overflow: "break" } },
       yAxis: { type: "value", minInterval: 1 },
       series: [{
         type: "bar", barMaxWidth: 48, cursor: "pointer",
