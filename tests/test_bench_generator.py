@@ -261,3 +261,46 @@ def test_generate_province_stores_the_three_contracts_as_the_register_would(prov
 
     assert not stored_figures.mismatches().exists()
     assert Enterprise.objects.filter(stored_figures.stored_q()).exists()
+
+
+def test_a_superuser_sees_a_city_over_its_generated_counties(province):
+    """Issue 7: a superuser opens the dashboard of a city of the generated province; it
+    rolls up its counties (a row each, adding up to the headline), every chart has data,
+    and the numbers lead to lists of as many records."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from shuangliang.statistics import figures as fig
+
+    superuser = get_user_model().objects.create_superuser("bench-root", password=None)
+    client = Client()
+    client.force_login(superuser)
+    city = province.city
+    counties = Federation.objects.filter(parent=city)
+    assert counties.count() >= 2
+    response = client.get(reverse("statistics:dashboard", args=[city.pk]))
+    assert response.status_code == 200
+    data = response.context["d"]
+    places = data.breakdowns[0]
+    assert {row.federation for row, _cells in places.rows if not row.is_remainder} == set(counties)
+    for key in ("enterprises_operating", "unions_founded", "three_contracts_signed"):
+        by_county = sum(
+            fig.headline_figures(user=superuser, federation=county)[key] for county in counties
+        )
+        assert data.figures[key] == by_county > 0
+    charts = data.charts
+    assert len(charts["places"]["names"]) == counties.count()
+    assert charts["categories"] and charts["grades"]
+    assert sum(g["value"] for g in charts["grades"]) == data.figures["standard_assessed"]
+    # The numbers lead to their lists (the enterprises, the results of a grade).
+    followed = 0
+    for cell in data.headline:
+        if cell.figure.key in ("enterprises_operating", "unions_founded"):
+            listed = client.get(cell.url)
+            assert listed.context["page"].paginator.count == cell.value
+            followed += 1
+    assert followed == 2
+    for grade in charts["grades"]:
+        listed = client.get(grade["url"])
+        assert listed.context["page"].paginator.count == grade["value"]
