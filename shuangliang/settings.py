@@ -230,8 +230,11 @@ STORAGES = {
         )
     },
 }
-# Outside production, whitenoise serves straight from the apps' static folders.
+# Outside production, whitenoise serves straight from the apps' static folders, and looks
+# at them again on each request: a file edited while `make run` runs is served whole (with
+# the index taken at start-up it was cut to its old length).
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

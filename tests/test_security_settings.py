@@ -182,3 +182,36 @@ def test_a_write_cut_off_by_the_database_leaves_no_partial_rows(world, monkeypat
     )
     assert response.status_code == 503
     assert Enterprise.objects.count() == before
+
+
+def test_production_serves_static_files_from_the_collected_index_only():
+    """Whitenoise's development modes (finders, re-reading files per request) are off in
+    production: it serves the collected, hashed files it indexed at start-up."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.WHITENOISE_USE_FINDERS, settings.WHITENOISE_AUTOREFRESH)",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_a_static_file_edited_while_the_development_server_runs_is_served_whole():
+    """Outside production a static file is looked at again on each request: an edit made
+    while the server runs is served whole, not cut to the length it had at start-up."""
+    folder = ROOT / "shuangliang" / "static" / "shuangliang"
+    name = f"autorefresh-{get_random_string(12)}.js"
+    path = folder / name
+    try:
+        client = Client()
+        for content in (b"var a = 1;\n", b"var a = 1;\nvar b = 2;\n"):
+            path.write_bytes(content)
+            response = client.get(f"/static/shuangliang/{name}")
+            # A browser reads as many bytes as Content-Length says.
+            assert response["Content-Length"] == str(len(content))
+            assert b"".join(response.streaming_content) == content
+    finally:
+        path.unlink(missing_ok=True)
