@@ -57,7 +57,12 @@
       color: PALETTE,
       tooltip: { trigger: "item" },
       legend: { bottom: 0, type: "scroll" },
-      series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: data }]
+      series: [{
+        type: "pie", radius: ["28%", "52%"], center: ["50%", "45%"], data: data,
+        // Labels stay inside the card: aligned to its edges, long names broken on two lines.
+        label: { alignTo: "edge", edgeDistance: 4, width: 64, overflow: "break", fontSize: 11 },
+        labelLine: { length: 8, length2: 0 }, minShowLabelAngle: 6
+      }]
     };
   }
 
