@@ -12,8 +12,13 @@ dependencies, the transitive ones included) is audited, in two stages:
    every dependency as "could not be audited". Passing then would be a silent skip, so a
    fallback check runs against what is reachable, PyPI's per-project JSON:
    - a pinned release that was yanked fails;
-   - a pinned release with a newer patch release in the same major.minor series fails
-     (security fixes ship as patch releases; upgrading within the series is the remedy);
+   - a pinned release with a newer patch release in the same major.minor series fails once
+     that patch release has been out longer than the grace period (30 days, --grace-days):
+     security fixes ship as patch releases, and upgrading within the series is the remedy.
+     Without advisory data a routine patch cannot be told from a security fix, so a patch
+     younger than the grace period is printed as a notice instead: otherwise a dependency
+     that publishes every weekday (boto3) would fail every fresh checkout the day after its
+     pins were last refreshed. The pins are refreshed at least monthly.
    - advisories PyPI lists for the newest release fail when that release is the pin.
    The summary says that the fallback ran, so nobody mistakes it for a full audit.
 
@@ -30,11 +35,13 @@ import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PROJECT_JSON = "https://pypi.org/pypi/{name}/json"
 # Distributions that are the tooling itself, not dependencies of the product.
 IGNORED = {"pip", "setuptools", "wheel", "pip-audit"}
+GRACE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -80,9 +87,20 @@ def series(key: tuple[int, ...]) -> tuple[int, int]:
     return padded[0], padded[1]
 
 
-def check_project(name: str, version: str, project: dict) -> list[Finding]:
-    """The fallback check of one pin against PyPI's per-project JSON document."""
-    findings = []
+def check_project(
+    name: str,
+    version: str,
+    project: dict,
+    now: datetime | None = None,
+    grace: timedelta = GRACE,
+) -> tuple[list[Finding], list[Finding]]:
+    """The fallback check of one pin against PyPI's per-project JSON document.
+
+    Returns (findings, notices): findings fail the audit, notices are newer patch releases
+    still inside the grace period.
+    """
+    now = now or datetime.now(UTC)
+    findings, notices = [], []
     releases = project.get("releases", {})
     files = releases.get(version)
     if files and all(f.get("yanked") for f in files):
@@ -96,12 +114,25 @@ def check_project(name: str, version: str, project: dict) -> list[Finding]:
             if key is None or not candidate_files or all(f.get("yanked") for f in candidate_files):
                 continue
             if series(key) == series(pinned) and key > pinned:
-                newer.append((key, candidate))
+                newer.append((key, candidate, published(candidate_files)))
         if newer:
             latest = max(newer)[1]
-            findings.append(
-                Finding(name, version, f"patch release {latest} of the same series is available")
-            )
+            # The oldest newer patch says how long the pin has been behind; an unknown upload
+            # time counts as long ago.
+            since = min((when or datetime.min.replace(tzinfo=UTC)) for _, _, when in newer)
+            if now - since > grace:
+                days = (now - since).days
+                reason = f"patch release {latest} of the same series is available"
+                findings.append(Finding(name, version, f"{reason} (behind for {days} days)"))
+            else:
+                reason = f"patch release {latest} of the same series is available"
+                notices.append(
+                    Finding(
+                        name,
+                        version,
+                        f"{reason}, out {(now - since).days} days (grace {grace.days})",
+                    )
+                )
     latest_version = project.get("info", {}).get("version")
     if latest_version == version:
         for advisory in project.get("vulnerabilities") or []:
@@ -109,7 +140,22 @@ def check_project(name: str, version: str, project: dict) -> list[Finding]:
                 continue
             ident = advisory.get("id") or ", ".join(advisory.get("aliases") or [])
             findings.append(Finding(name, version, f"known vulnerability {ident}"))
-    return findings
+    return findings, notices
+
+
+def published(files: list[dict]) -> datetime | None:
+    """When a release was first uploaded (its earliest file), from PyPI's JSON."""
+    times = []
+    for f in files:
+        stamp = f.get("upload_time_iso_8601") or f.get("upload_time")
+        if not stamp:
+            continue
+        try:
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        times.append(when if when.tzinfo else when.replace(tzinfo=UTC))
+    return min(times) if times else None
 
 
 def fetch_project(name: str) -> dict | None:
@@ -171,7 +217,14 @@ def run_pip_audit(venv: Path, pins: list[tuple[str, str]]) -> tuple[list[Finding
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", default=".venv", type=Path)
+    parser.add_argument(
+        "--grace-days",
+        default=GRACE.days,
+        type=int,
+        help="days a newer patch release may be out before the fallback check fails the pin",
+    )
     args = parser.parse_args(argv)
+    grace = timedelta(days=args.grace_days)
     pins = installed(args.venv)
     print(f"Auditing {len(pins)} installed distributions.")
 
@@ -183,15 +236,21 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "PyPI's advisory data could not be reached for "
             f"{len(pins) - audited} distributions; running the fallback check "
-            "(yanked releases, missing patch releases, advisories on the newest release)."
+            f"(yanked releases, patch releases out over {grace.days} days, advisories on the "
+            "newest release)."
         )
         unreachable = 0
+        notices = []
         for name, version in pins:
             project = fetch_project(name)
             if project is None:
                 unreachable += 1
                 continue
-            findings.extend(check_project(name, version, project))
+            found, noticed = check_project(name, version, project, grace=grace)
+            findings.extend(found)
+            notices.extend(noticed)
+        for notice in notices:
+            print(f"  notice  {notice}")
         if unreachable == len(pins):
             print("Nothing could be checked: PyPI is unreachable.", file=sys.stderr)
             return 2

@@ -14,3 +14,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # The appeal intake limits posts per client address; under load every post comes from one
 # address, so the limit is lifted (the bucket is still read and written on every post).
 APPEAL_RATE_LIMIT = (10**9, 1)
+# Static files as production serves them: from the index taken at start-up, not looked up
+# again on each request as the development server does.
+WHITENOISE_AUTOREFRESH = False
