@@ -23,6 +23,11 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx files
@@ -227,6 +232,57 @@ class StreamedWorkbook:
                 yield number, values
 
 
+DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+class _Worksheet(ReadOnlyWorksheet):
+    """openpyxl's read-only worksheet, but its declared size is looked for only in the
+    sheet's head, where the format puts it (before <sheetData>).
+
+    openpyxl stops its search at the *end* of <sheetData>, so for a file that declares no
+    size (openpyxl's own write-only output, many generators) opening the workbook parsed
+    every row once before any was read, holding an emptied element per row: 3 s and 8 MB
+    for 100,000 rows.
+    """
+
+    def _get_size(self):
+        source = self._get_source()
+        try:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    boundaries = SheetDimension.from_tree(element).boundaries
+                    self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+                    return
+                if element.tag == SHEET_DATA_TAG:
+                    return
+        finally:
+            source.close()
+
+
+class _Reader(ExcelReader):
+    """openpyxl's workbook reader in read-only mode, with `_Worksheet` for the sheets."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _Worksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def _load_workbook(file: IO[bytes]):
+    """openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False), with
+    the head-only size search of `_Worksheet`."""
+    reader = _Reader(file, read_only=True, data_only=False, keep_links=False)
+    reader.read()
+    return reader.wb
+
+
 @contextmanager
 def open_xlsx(file: IO[bytes] | str | Path) -> Iterator[StreamedWorkbook]:
     """An uploaded workbook whose sheets are read row by row (openpyxl's read-only mode), or
@@ -246,9 +302,7 @@ def open_xlsx(file: IO[bytes] | str | Path) -> Iterator[StreamedWorkbook]:
     workbook = None
     try:
         with _reading():
-            workbook = openpyxl.load_workbook(
-                file, read_only=True, data_only=False, keep_links=False
-            )
+            workbook = _load_workbook(file)
             book = StreamedWorkbook(workbook)
             if not any(sheet.has_rows() for sheet in book.sheets):
                 raise SpreadsheetError(_("The workbook is empty."))
