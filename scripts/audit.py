@@ -120,18 +120,13 @@ def check_project(
             # The oldest newer patch says how long the pin has been behind; an unknown upload
             # time counts as long ago.
             since = min((when or datetime.min.replace(tzinfo=UTC)) for _, _, when in newer)
+            days = (now - since).days
+            reason = f"patch release {latest} of the same series is available"
             if now - since > grace:
-                days = (now - since).days
-                reason = f"patch release {latest} of the same series is available"
                 findings.append(Finding(name, version, f"{reason} (behind for {days} days)"))
             else:
-                reason = f"patch release {latest} of the same series is available"
                 notices.append(
-                    Finding(
-                        name,
-                        version,
-                        f"{reason}, out {(now - since).days} days (grace {grace.days})",
-                    )
+                    Finding(name, version, f"{reason}, out {days} days (grace {grace.days})")
                 )
     latest_version = project.get("info", {}).get("version")
     if latest_version == version:

@@ -25,8 +25,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.dimensions import SheetDimension
-from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -232,10 +232,6 @@ class StreamedWorkbook:
                 yield number, values
 
 
-DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
-SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
-
-
 class _Worksheet(ReadOnlyWorksheet):
     """openpyxl's read-only worksheet, but its declared size is looked for only in the
     sheet's head, where the format puts it (before <sheetData>).
@@ -254,7 +250,7 @@ class _Worksheet(ReadOnlyWorksheet):
                     boundaries = SheetDimension.from_tree(element).boundaries
                     self._min_column, self._min_row, self._max_column, self._max_row = boundaries
                     return
-                if element.tag == SHEET_DATA_TAG:
+                if element.tag == DATA_TAG:
                     return
         finally:
             source.close()
