@@ -984,3 +984,58 @@ def test_check_constraints_evaluated_in_python_agree_with_the_database(db):
         against = obj._get_field_expression_map(meta=obj._meta)
         in_database = Q(constraint.condition).check(against)
         assert (verdict is not False) == in_database, (name, obj.__dict__)
+
+
+def _import_keeping_the_importer(monkeypatch, file, federation):
+    """Import `file` and return the result and the importer, as it was when it closed."""
+    from shuangliang.register.importers import rows
+
+    kept = []
+    close = rows.Importer.close
+
+    def keeping_close(self):
+        kept.append(self)
+        close(self)
+
+    monkeypatch.setattr(rows.Importer, "close", keeping_close)
+    result = register_import(file=file, federation=federation)
+    return result, kept[0]
+
+
+def _held_in_memory(importer) -> dict[str, int]:
+    """The sizes of the importer's containers (and its index's), but its messages."""
+    sizes = {}
+    for owner, state in (("importer", vars(importer)), ("index", vars(importer.index))):
+        for name, value in state.items():
+            if isinstance(value, dict | list | set) and name not in {"errors", "warnings"}:
+                sizes[f"{owner}.{name}"] = len(value)
+    return sizes
+
+
+def test_what_the_importer_holds_in_memory_does_not_grow_with_the_file(world, monkeypatch):
+    """Every row's enterprise, union and chair is kept for the checks across rows, but in the
+    import's index on disk: the Python state is the same for 5 rows and for 60."""
+    held = []
+    for serial, size in ((900_000, 5), (910_000, 60)):
+        file = roster([roster_row(serial + n) for n in range(size)])
+        result, importer = _import_keeping_the_importer(monkeypatch, file, world.c1)
+        assert result.errors == []
+        assert result.counts["enterprises"] == result.counts["unions"] == size
+        held.append(_held_in_memory(importer))
+        monkeypatch.undo()
+    assert held[0] == held[1]
+    assert Union.objects.filter(name="导入测试910059有限公司工会委员会").get().officers.count() == 1
+
+
+def test_the_index_answers_across_sheets_and_is_closed_after_a_bad_file(world, monkeypatch):
+    """A duplicate found through the index names the first row; the index is closed even
+    when the import stops with errors."""
+    import sqlite3
+
+    code = make_credit_code(serial=920_001)
+    file = roster([roster_row(1, code=code), roster_row(2), roster_row(3, code=code)])
+    result, importer = _import_keeping_the_importer(monkeypatch, file, world.c1)
+    assert [(e.row, e.column) for e in result.errors] == [(5, "统一社会信用代码")]
+    assert "row 3" in result.errors[0].message
+    with pytest.raises(sqlite3.ProgrammingError):
+        importer.index.enterprise(code)

@@ -84,64 +84,62 @@ def register_import(
     columns the import did not recognise; `log_data` goes into every action-log entry.
     Raises SpreadsheetError when the file itself cannot be read safely.
     """
-    with open_xlsx(file) as book:
-        importer = Importer(federation=federation, mapping=column_mapping or {}, progress=progress)
+    with open_xlsx(file) as book, ExitStack() as stack:
+        importer = Importer(federation=federation, mapping=column_mapping, progress=progress)
+        stack.callback(importer.close)
         plan = importer.analyse(book.sheets)
         planned = {id(sheet) for _layout, sheet in plan}
         book.read_through([sheet for sheet in book.sheets if id(sheet) not in planned])
         has_references = any(layout.kind != ENTERPRISE for layout, _sheet in plan)
         registered = registered_for(federation, plan) if has_references else Registered()
-        with ExitStack() as stack:
-            # The check pass keeps each converted row on disk for the write pass, not in memory.
-            spills = (
-                {}
-                if dry_run
-                else {id(layout): stack.enter_context(RowSpill()) for layout, _s in plan}
-            )
-            for layout, sheet in plan:
-                for row in importer.rows(layout, sheet):
-                    importer.process(row, registered)
-                    if not dry_run:
-                        spills[id(layout)].add(row)
-            importer.finish_reading()
-            check_registered_codes(importer)
-            if progress:
-                progress(importer.total, importer.total)
-            result = ImportResult(
-                counts=importer.counts(),
-                errors=sorted(importer.errors, key=_error_order(plan)),
-                warnings=importer.warnings,
-                total_rows=importer.total,
-            )
-            nothing = not any(
-                result.counts[k] for k in ("enterprises", "unions", "officers", "attached")
-            )
-            if nothing and not result.errors:
-                result.errors.append(RowError("", 0, "", _("The file holds no rows to import.")))
-            if result.errors or dry_run:
-                return result
-            try:
-                with transaction.atomic():
-                    check_registered_codes(importer)  # again, now that the rows will be written
-                    if importer.errors:
-                        raise _Abort
-                    _write(importer, plan, spills, registered, actor=actor, log_data=log_data)
-            except _Abort:
-                result.errors = importer.errors
-                return result
-            except IntegrityError:
-                result.errors = [
-                    RowError(
-                        "",
-                        0,
-                        "",
-                        _(
-                            "Someone changed the register while the file was being imported; "
-                            "nothing was written. Please import it again."
-                        ),
-                    )
-                ]
-                return result
+        # The check pass keeps each converted row on disk for the write pass, not in memory.
+        spills = (
+            {} if dry_run else {id(layout): stack.enter_context(RowSpill()) for layout, _s in plan}
+        )
+        for layout, sheet in plan:
+            for row in importer.rows(layout, sheet):
+                importer.process(row, registered)
+                if not dry_run:
+                    spills[id(layout)].add(row)
+        importer.finish_reading()
+        check_registered_codes(importer)
+        if progress:
+            progress(importer.total, importer.total)
+        result = ImportResult(
+            counts=importer.counts(),
+            errors=sorted(importer.errors, key=_error_order(plan)),
+            warnings=importer.warnings,
+            total_rows=importer.total,
+        )
+        nothing = not any(
+            result.counts[k] for k in ("enterprises", "unions", "officers", "attached")
+        )
+        if nothing and not result.errors:
+            result.errors.append(RowError("", 0, "", _("The file holds no rows to import.")))
+        if result.errors or dry_run:
+            return result
+        try:
+            with transaction.atomic():
+                check_registered_codes(importer)  # again, now that the rows will be written
+                if importer.errors:
+                    raise _Abort
+                _write(importer, plan, spills, registered, actor=actor, log_data=log_data)
+        except _Abort:
+            result.errors = importer.errors
+            return result
+        except IntegrityError:
+            result.errors = [
+                RowError(
+                    "",
+                    0,
+                    "",
+                    _(
+                        "Someone changed the register while the file was being imported; "
+                        "nothing was written. Please import it again."
+                    ),
+                )
+            ]
+            return result
     result.written = True
     return result
 
@@ -150,7 +148,9 @@ def _write(importer: Importer, plan, spills, registered, *, actor, log_data) -> 
     """The write pass: the checked rows again, union sheets first (the enterprises they cover
     take their keys), then enterprises, then officers, written a chunk at a time."""
     importer.writing = True
-    importer.writer = writer = ChunkWriter(actor=actor, log_data=log_data or {"source": "import"})
+    importer.writer = writer = ChunkWriter(
+        index=importer.index, actor=actor, log_data=log_data or {"source": "import"}
+    )
     order = {UNION: 0, ENTERPRISE: 1, OFFICER: 2}
     with statements_unprepared():
         for layout, _sheet in sorted(plan, key=lambda item: order[item[0].kind]):

@@ -2,9 +2,11 @@
 refer to (one query per kind of reference), credit codes already taken, and the bulk write
 with its action-log entries (QUALITY.md D1)."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 
 from django.db import connection
 from django.db.models import Model, Q
@@ -21,6 +23,7 @@ from ..models import Enterprise, Federation, Officer, Person, Position, Union
 from ..officer_changes import refresh_officers_changed
 from ..validators import normalise_credit_code
 from .columns import ENTERPRISE, text_key
+from .index import FileIndex, UnionRef
 from .values import CODE_SPLIT
 
 DB_CHUNK = 2000
@@ -104,23 +107,19 @@ def registered_for(federation: Federation, plan) -> Registered:
 
 def check_registered_codes(importer) -> None:
     """Report credit codes already registered (anywhere: the codes are unique nationwide)."""
-    enterprises = [code for code, ref in importer.enterprise_by_code.items() if ref.written]
-    unions = [
-        code
-        for code, ref in importer.union_by_code.items()
-        if ref.federation is not None and code in importer.union_rows_of_code
-    ]
+    index = importer.index
     for model, codes, key, where in (
-        (Enterprise, enterprises, "ent.credit_code", _enterprise_row),
-        (Union, unions, "union.credit_code", _union_row),
+        (Enterprise, index.enterprise_codes(), "ent.credit_code", index.enterprise_place),
+        (Union, index.union_codes(), "union.credit_code", index.union_place),
     ):
-        for start in range(0, len(codes), DB_CHUNK):
-            existing = model.objects.filter(
-                credit_code__in=codes[start : start + DB_CHUNK]
-            ).values_list("credit_code", flat=True)
-            for code in sorted(existing):
-                layout, number = where(importer, code)
-                importer.error_at(layout, number, key, unique_message(model))
+        taken = []
+        for chunk in _chunks(codes, DB_CHUNK):
+            taken += model.objects.filter(credit_code__in=chunk).values_list(
+                "credit_code", flat=True
+            )
+        for code in sorted(taken):
+            layout, number = where(code)
+            importer.error_at(layout, number, key, unique_message(model))
 
 
 @contextmanager
@@ -140,13 +139,9 @@ def statements_unprepared():
         raw.prepare_threshold = threshold
 
 
-def _enterprise_row(importer, code: str):
-    ref = importer.enterprise_by_code[code]
-    return ref.layout, ref.number
-
-
-def _union_row(importer, code: str):
-    return importer.union_rows_of_code[code]
+def _chunks(values: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(values, size)):
+        yield chunk
 
 
 class ChunkWriter:
@@ -157,12 +152,13 @@ class ChunkWriter:
     bulk_create skips save(), so search_text is set here the way each model's save() does.
     """
 
-    def __init__(self, *, actor, log_data: dict, progress=None):
+    def __init__(self, *, index: FileIndex, actor, log_data: dict, progress=None):
+        self.index = index  # told the keys the unions were written with
         self.actor = actor
         self.log_data = log_data
         self.progress = progress
         self.written = 0
-        self.unions: list[tuple[Union, object]] = []  # with the UnionRef that takes its key
+        self.unions: list[tuple[Union, UnionRef]] = []  # with the reference that takes its key
         self.enterprises: list[Enterprise] = []
         self.people: list[Person] = []
         self.officers: list[Officer] = []
@@ -196,7 +192,7 @@ class ChunkWriter:
             person.search_text = search_key(person.name)
         bulk_create_with_keys(Union, unions)
         for union, ref in self.unions:
-            ref.pk = union.pk
+            self.index.written(ref, union.pk)
         bulk_create_with_keys(Enterprise, self.enterprises)
         bulk_create_with_keys(Person, self.people)
         bulk_create_with_keys(Officer, self.officers)
@@ -236,7 +232,8 @@ class ChunkWriter:
         now = timezone.now()
         attached = []
         for enterprise, ref in attach:
-            enterprise.union, enterprise.updated_at = ref.stand_in(), now
+            union = self.index.union(ref.id).stand_in()  # written since the check pass
+            enterprise.union, enterprise.updated_at = union, now
             attached.append(enterprise)
         Enterprise.objects.bulk_update(attached, ["union", "updated_at"], batch_size=DB_CHUNK)
         stored_figures.refresh(Enterprise.objects.filter(pk__in=[e.pk for e in attached]))

@@ -3,15 +3,15 @@ cadre, validated by the model's own full_clean (the one validation path, QUALITY
 and checked against the rest of the file (duplicates, references, one chair per union).
 
 An import reads its rows twice, and holds only one row's instances at a time, so that its
-memory does not grow with the file. The check pass validates each row and keeps only compact
-references (`EntRef`, `UnionRef`) for the checks across rows; when no row is bad, the write
-pass builds the same instances again from the converted rows (kept on disk by the check pass)
-and hands them to `database.ChunkWriter`, which writes them a few thousand rows at a time.
+memory does not grow with the file. The check pass validates each row and records where each
+enterprise and union of the file is in `index.FileIndex` (a temporary database on disk) for
+the checks across rows; when no row is bad, the write pass builds the same instances again
+from the converted rows (kept on disk by the check pass) and hands them to
+`database.ChunkWriter`, which writes them a few thousand rows at a time.
 """
 
 import pickle
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -43,6 +43,7 @@ from .columns import (
     text_key,
 )
 from .database import ChunkWriter, Registered
+from .index import EntRef, FileIndex, UnionRef
 from .townships import TownshipResolver
 from .values import CellError, convert
 
@@ -70,37 +71,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class UnionRef:
-    """A union of the file, as the checks across rows and the write pass need it."""
-
-    __slots__ = ("federation", "name", "pk", "term_start")
-
-    def __init__(self, union: Union, federation: Federation | None):
-        self.federation = federation
-        self.name = union.name
-        self.term_start = union.term_start
-        self.pk: int | None = None  # once written
-
-    def stand_in(self) -> Union:
-        """An unsaved Union carrying the written union's key, for officers that refer to it."""
-        return Union(
-            pk=self.pk, name=self.name, federation=self.federation, term_start=self.term_start
-        )
-
-
-class EntRef:
-    """An enterprise of the file, as the checks across rows and the write pass need it."""
-
-    __slots__ = ("federation", "layout", "number", "union", "written")
-
-    def __init__(self, layout: SheetLayout, number: int, federation: Federation | None):
-        self.layout = layout
-        self.number = number
-        self.federation = federation
-        self.union: UnionRef | None = None
-        self.written = federation is not None
 
 
 @dataclass
@@ -147,7 +117,7 @@ def _is_example(cells: tuple, column: int) -> bool:
 
 
 class Importer:
-    """One import's state: compact references to the rows read so far, and the errors.
+    """One import's state: the index of the rows read so far, and the errors.
 
     `writing` is False during the check pass and True during the write pass, which runs only
     when the check pass found no error and reuses its references.
@@ -169,15 +139,12 @@ class Importer:
         self.tally = dict.fromkeys(("enterprises", "unions", "officers", "people", "attached"), 0)
         # What the union sheets give to enterprises already registered.
         self.attach: list[tuple[Enterprise, UnionRef]] = []
-        # Lookups within the file.
-        self.enterprise_by_code: dict[str, EntRef] = {}
-        self.union_by_code: dict[str, UnionRef] = {}
-        self.union_rows: dict[tuple[str, int], UnionRef] = {}  # (sheet, row) → union
-        self.union_rows_of_code: dict[str, tuple[SheetLayout, int]] = {}
-        self.unions_by_name: dict[str, list[UnionRef]] = defaultdict(list)
-        self.chair_rows: set[int] = set()  # id(UnionRef) or registered union pk
-        self.claimed: dict[str, int] = {}  # enterprise codes given to a union → row number
-        self.attached_by_code: dict[str, UnionRef] = {}
+        # The enterprises and unions of the file, off the heap (see index.py).
+        self.index = FileIndex()
+        self.chaired: set[int] = set()  # registered unions given a chair by the file
+
+    def close(self) -> None:
+        self.index.close()
 
     # -- reporting ------------------------------------------------------------------------
     def error(self, row: Row, key: str | None, message: str) -> None:
@@ -349,32 +316,35 @@ class Importer:
         failed = self.validate(enterprise, row, "ent", ["federation", "union"])
         code = enterprise.credit_code
         if self.writing:
-            ref = self.enterprise_by_code.get(code) if code else None
-            union = self.union_from_row(row, township)
-            if union is not None:
-                enterprise.union = union
-            elif ref is not None and ref.union is not None:  # given to it on a union sheet
-                enterprise.union = ref.union.stand_in()
+            found = self.union_from_row(row, township)
+            if found is not None:
+                enterprise.union = found[0]
+            elif code and (ref := self.index.enterprise(code)) and ref.union is not None:
+                enterprise.union = ref.union.stand_in()  # given to it on a union sheet
             self.writer.add_enterprise(enterprise)
             return
-        ref = None
+        new = False
         if code and "ent.credit_code" not in failed:
-            if code in self.enterprise_by_code:
-                other = self.enterprise_by_code[code]
+            other = self.index.enterprise(code)
+            if other is not None:
                 self.error(
                     row,
                     "ent.credit_code",
                     duplicate_message(code, other.layout.title, other.number),
                 )
             else:
-                ref = self.enterprise_by_code[code] = EntRef(row.layout, row.number, township)
+                new = True
         if township is not None:
             self.tally["enterprises"] += 1
-        union = self.union_from_row(row, township)
-        if union is not None and ref is not None:
-            ref.union = self.union_rows.get((row.layout.title, row.number))
+        found = self.union_from_row(row, township)
+        if new:
+            union = found[1] if found is not None else None
+            self.index.add_enterprise(code, row.layout, row.number, township, union)
 
-    def union_from_row(self, row: Row, township: Federation | None) -> Union | None:
+    def union_from_row(
+        self, row: Row, township: Federation | None
+    ) -> tuple[Union, UnionRef] | None:
+        """The row's union and its reference, or None when the row has none."""
         has_union_data = any(
             key.startswith("union.")
             and key not in {"union.federation", "union.enterprises"}
@@ -396,27 +366,27 @@ class Importer:
         union.federation = township
         failed = self.validate(union, row, "union", ["federation"])
         if self.writing:
-            ref = self.union_rows[(row.layout.title, row.number)]
+            ref = self.index.union_at(row.layout, row.number)
             self.writer.add_union(union, ref)
             self.chair_from_row(row, union, ref)
-            return union
-        ref = self.union_rows[(row.layout.title, row.number)] = UnionRef(union, township)
+            return union, ref
+        ref = self.index.add_union(row.layout, row.number, union, township)
         if union.credit_code and "union.credit_code" not in failed:
-            if union.credit_code in self.union_by_code:
-                layout, number = self.union_rows_of_code[union.credit_code]
+            place = self.index.union_place(union.credit_code)
+            if place is not None:
+                layout, number = place
                 self.error(
                     row,
                     "union.credit_code",
                     duplicate_message(union.credit_code, layout.title, number),
                 )
             else:
-                self.union_by_code[union.credit_code] = ref
-                self.union_rows_of_code[union.credit_code] = (row.layout, row.number)
+                self.index.add_union_code(union.credit_code, ref)
         if township is not None:
             self.tally["unions"] += 1
-            self.unions_by_name[text_key(union.name)].append(ref)
+            self.index.add_union_name(text_key(union.name), ref)
         self.chair_from_row(row, union, ref)
-        return union
+        return union, ref
 
     def chair_from_row(self, row: Row, union: Union, ref: UnionRef) -> None:
         if not any(key.startswith("chair.") for key in row.values):
@@ -442,7 +412,7 @@ class Importer:
         elif not person_failed and not officer_failed:
             self.tally["people"] += 1
             self.tally["officers"] += 1
-            self.chair_rows.add(id(ref))
+            self.index.take_chair(ref)
 
     # -- union sheet rows ---------------------------------------------------------------------
     def union_sheet_row(self, row: Row, registered: dict[str, Enterprise]) -> None:
@@ -456,14 +426,14 @@ class Importer:
         covered_file: list[EntRef] = []
         covered_db: list[Enterprise] = []
         for code in row.values.get("union.enterprises", []):
-            if code in self.claimed:
-                self.error(row, "union.enterprises", claimed_message(code, self.claimed[code]))
-            elif code in self.enterprise_by_code:
-                enterprise = self.enterprise_by_code[code]
-                if enterprise.union is not None:
+            claimed_on = self.index.claim(code, row.number)
+            if claimed_on is not None:
+                self.error(row, "union.enterprises", claimed_message(code, claimed_on))
+            elif (in_file := self.index.enterprise(code)) is not None:
+                if in_file.union is not None:
                     self.error(row, "union.enterprises", claimed_message(code, None))
                 else:
-                    covered_file.append(enterprise)
+                    covered_file.append(in_file)
             elif code in registered:
                 enterprise = registered[code]
                 if enterprise.union_id:
@@ -485,7 +455,6 @@ class Importer:
                     )
                     % {"code": code, "federation": self.federation.name},
                 )
-            self.claimed.setdefault(code, row.number)
         covered = [e for e in [*covered_file, *covered_db] if e.federation is not None]
         if "union.federation" in row.values:
             township = self._township(row, "union.federation")
@@ -497,14 +466,15 @@ class Importer:
             township = self._township(row, "union.federation")
         if township is None:
             return
-        if self.union_from_row(row, township) is None:
+        found = self.union_from_row(row, township)
+        if found is None:
             return
-        ref = self.union_rows[(row.layout.title, row.number)]
+        ref = found[1]
         for enterprise in covered_file:
-            enterprise.union = ref
+            self.index.give_union(enterprise, ref)
         for enterprise in covered_db:
             self.attach.append((enterprise, ref))
-            self.attached_by_code[enterprise.credit_code] = ref
+            self.index.attach(enterprise.credit_code, ref)
             self.tally["attached"] += 1
 
     def _write_union_sheet_row(self, row: Row, registered: dict[str, Enterprise]) -> None:
@@ -513,7 +483,7 @@ class Importer:
             township = self._township(row, "union.federation")
         else:
             codes = row.values.get("union.enterprises", [])
-            found = (self.enterprise_by_code.get(code) or registered.get(code) for code in codes)
+            found = (self.index.enterprise(code) or registered.get(code) for code in codes)
             township = next((e.federation for e in found if e.federation is not None), None)
             if township is None:
                 township = self._township(row, "union.federation")
@@ -538,11 +508,14 @@ class Importer:
         if union is None or person_failed or officer_failed:
             return
         if officer.position == Position.CHAIR:
-            slot = union.pk if isinstance(union, Union) else id(union)
-            if slot in self.chair_rows or (isinstance(union, Union) and slot in lookups.chaired):
+            if isinstance(union, Union):
+                taken = union.pk in self.chaired or union.pk in lookups.chaired
+                self.chaired.add(union.pk)
+            else:
+                taken = not self.index.take_chair(union)
+            if taken:
                 self.error(row, "officer.position", CHAIR_UNIQUE_MESSAGE)
                 return
-            self.chair_rows.add(slot)
         self.tally["people"] += 1
         self.tally["officers"] += 1
 
@@ -550,7 +523,7 @@ class Importer:
         values = row.values
         if "officer.union_code" in values:
             code = values["officer.union_code"]
-            found = self.union_by_code.get(code) or lookups.unions.get(code)
+            found = self.index.union_by_code(code) or lookups.unions.get(code)
             if found is None:
                 self.error(
                     row,
@@ -564,8 +537,8 @@ class Importer:
             return found
         if "officer.enterprise_code" in values:
             code = values["officer.enterprise_code"]
-            in_file = self.enterprise_by_code.get(code)
-            union = self.attached_by_code.get(code) or (
+            in_file = self.index.enterprise(code)
+            union = self.index.attached(code) or (
                 in_file.union if in_file is not None else lookups.union_of_enterprise.get(code)
             )
             if union is None:
@@ -581,7 +554,7 @@ class Importer:
             return union
         if "officer.union_name" in values:
             name = values["officer.union_name"]
-            candidates = self.unions_by_name.get(text_key(name)) or lookups.unions_by_name.get(
+            candidates = self.index.unions_named(text_key(name)) or lookups.unions_by_name.get(
                 text_key(name), []
             )
             if len(candidates) == 1:
