@@ -123,6 +123,11 @@ class FileIndex:
     def _one(self, sql: str, params) -> tuple | None:
         return self.db.execute(sql, params).fetchone()
 
+    def _find_union(self, joins_and_where: str, params) -> UnionRef | None:
+        """The union (`u`) that the rest of the statement finds, if any."""
+        found = self._one(f"SELECT {_UNION_COLUMNS} FROM {joins_and_where}", params)
+        return None if found is None else self._union(*found)
+
     # -- enterprises --------------------------------------------------------------------------
     def add_enterprise(self, code: str, layout, number: int, township, union: "UnionRef | None"):
         self.db.execute(
@@ -182,16 +187,12 @@ class FileIndex:
 
     def union(self, id: int) -> UnionRef:
         """The union again, with the key it has been written with since."""
-        return self._union(
-            *self._one("SELECT " + _UNION_COLUMNS + " FROM file_union u WHERE u.id = ?", (id,))
-        )
+        return self._find_union("file_union u WHERE u.id = ?", (id,))
 
     def union_at(self, layout, number: int) -> UnionRef | None:
-        found = self._one(
-            "SELECT " + _UNION_COLUMNS + " FROM file_union u WHERE u.sheet = ? AND u.row = ?",
-            (self._sheet(layout), number),
+        return self._find_union(
+            "file_union u WHERE u.sheet = ? AND u.row = ?", (self._sheet(layout), number)
         )
-        return None if found is None else self._union(*found)
 
     def written(self, union: UnionRef, pk: int) -> None:
         """The union was written with this key."""
@@ -209,12 +210,9 @@ class FileIndex:
         self.db.execute("INSERT INTO union_code VALUES (?, ?)", (code, union.id))
 
     def union_by_code(self, code: str) -> UnionRef | None:
-        found = self._one(
-            "SELECT " + _UNION_COLUMNS + " FROM union_code c "
-            "JOIN file_union u ON u.id = c.union_id WHERE c.code = ?",
-            (code,),
+        return self._find_union(
+            "union_code c JOIN file_union u ON u.id = c.union_id WHERE c.code = ?", (code,)
         )
-        return None if found is None else self._union(*found)
 
     def union_place(self, code: str) -> tuple[SheetLayout, int] | None:
         """The sheet and row of the union of the file with this credit code."""
@@ -262,12 +260,9 @@ class FileIndex:
         self.db.execute("INSERT OR REPLACE INTO attached VALUES (?, ?)", (code, union.id))
 
     def attached(self, code: str) -> UnionRef | None:
-        found = self._one(
-            "SELECT " + _UNION_COLUMNS + " FROM attached a "
-            "JOIN file_union u ON u.id = a.union_id WHERE a.code = ?",
-            (code,),
+        return self._find_union(
+            "attached a JOIN file_union u ON u.id = a.union_id WHERE a.code = ?", (code,)
         )
-        return None if found is None else self._union(*found)
 
 
 def _column(cursor) -> Iterator:
